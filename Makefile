@@ -1,0 +1,39 @@
+# Recovery Science. Two commands do all the set-up from a fresh clone:
+#   make book   build the book into _build/html (warnings are errors)
+#   make test   run every test (unit, strict nbval, book build, browser + accessibility)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+
+.PHONY: setup book test notebooks lock benchmark clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || { echo "Cannot create a virtual environment: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Re-run every notebook top to bottom and store its outputs (after changing a notebook or the package).
+notebooks: $(STAMP)
+	$(BIN)/python -m recovery_science.tools.execute notebooks/*.ipynb
+
+# Refresh the lock from requirements.txt (CPython 3.11, Linux x86_64).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf _build

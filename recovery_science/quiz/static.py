@@ -1,0 +1,148 @@
+"""The static front: a bank rendered as self-contained HTML that ``book/_static/quiz.js`` makes
+interactive in the published book (no kernel, no server).
+
+Every bank string is HTML-escaped; the only markup a bank may use is {avoid}`term`, which marks
+a term the course teaches students to avoid. Element ids derive from the bank and question ids,
+so the output is identical on every run (strict nbval compares it).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from ..bib import format_reference
+from .schema import Bank, MultipleQuestion, NumericQuestion, Question, SingleQuestion, TrueFalseQuestion
+
+AVOID = re.compile(r"\{avoid\}`([^`]+)`")
+TYPE_HINT = {
+    "single": "Choose one answer.",
+    "multiple": "Select all that apply.",
+    "truefalse": "True or false?",
+    "numeric": "Type a number.",
+}
+BIBLIOGRAPHY_PAGE = "book/bibliography.html"
+
+
+def rich(text: str) -> str:
+    """Escape bank text for HTML, then render the {avoid}`term` markup."""
+    return AVOID.sub(
+        lambda m: f'<del class="rs-avoid" title="term to avoid">{m.group(1)}</del>',
+        html.escape(text, quote=True),
+    )
+
+
+def plain(text: str) -> str:
+    """Bank text without markup (for text/plain and widget descriptions)."""
+    return AVOID.sub(lambda m: m.group(1), text)
+
+
+def _choices(question: Question) -> list[tuple[str, str]]:
+    if isinstance(question, (SingleQuestion, MultipleQuestion)):
+        return [(o.id, o.text) for o in question.options]
+    if isinstance(question, TrueFalseQuestion):
+        return [("true", "True"), ("false", "False")]
+    return []
+
+
+def client_question(question: Question) -> dict[str, Any]:
+    """What quiz.js needs to grade one question and give feedback (same rules as grading.py)."""
+    data: dict[str, Any] = {
+        "id": question.id,
+        "type": question.type,
+        "explanation": question.explanation,
+        "source": {"key": question.source, "text": format_reference(question.source)},
+    }
+    if isinstance(question, (SingleQuestion, MultipleQuestion)):
+        data["options"] = [
+            {"id": o.id, "correct": o.correct, "feedback": o.feedback} for o in question.options
+        ]
+    elif isinstance(question, TrueFalseQuestion):
+        data["answer"] = question.answer
+        data["feedback"] = {"if_true": question.feedback.if_true, "if_false": question.feedback.if_false}
+    elif isinstance(question, NumericQuestion):
+        data["answer"] = question.answer
+        data["tolerance"] = question.tolerance
+        data["feedback"] = question.feedback.model_dump()
+    return data
+
+
+def _json_for_script(obj: Any) -> str:
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _question_html(bank: Bank, number: int, q: Question) -> str:
+    qid = f"rsq-{bank.id}-{q.id}"
+    esc = html.escape
+    parts = [
+        f'<form class="rs-q" id="{qid}" data-rs-qid="{esc(q.id)}" data-rs-type="{q.type}" novalidate>',
+        "<fieldset>",
+        f'<legend><span class="rs-qnum">Question {number}.</span> {rich(q.prompt)} '
+        f'<span class="rs-hint">{TYPE_HINT[q.type]}</span></legend>',
+    ]
+    if isinstance(q, NumericQuestion):
+        unit = f' <span class="rs-unit">{rich(q.unit)}</span>' if q.unit else ""
+        label = f"Your answer{f' ({plain(q.unit)})' if q.unit else ''}"
+        parts.append(
+            f'<div class="rs-numeric"><label for="{qid}-input">{esc(label)}</label> '
+            f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
+            f'id="{qid}-input" name="{qid}-input">{unit}</div>'
+        )
+    else:
+        kind = "checkbox" if isinstance(q, MultipleQuestion) else "radio"
+        parts.append('<div class="rs-options">')
+        for oid, text in _choices(q):
+            iid = f"{qid}-{oid}"
+            parts.append(
+                f'<div class="rs-option"><input type="{kind}" id="{iid}" name="{qid}" value="{esc(oid)}">'
+                f'<label for="{iid}">{rich(text)}</label></div>'
+            )
+        parts.append("</div>")
+    parts += [
+        "</fieldset>",
+        '<div class="rs-actions">'
+        '<button type="submit" class="rs-check">Check</button> '
+        '<button type="button" class="rs-retry">Try again</button> '
+        '<span class="rs-attempts"></span></div>',
+        '<div class="rs-feedback" role="status" aria-live="polite"></div>',
+        "</form>",
+    ]
+    return "\n".join(parts)
+
+
+def render_html(bank: Bank) -> str:
+    qs = bank.questions
+    data = {"bank": bank.id, "questions": [client_question(q) for q in qs], "bibliography": BIBLIOGRAPHY_PAGE}
+    body = "\n".join(_question_html(bank, i, q) for i, q in enumerate(qs, start=1))
+    return "\n".join(
+        [
+            f'<div class="rs-quiz" id="rsq-{bank.id}" data-rs-quiz="{bank.id}">',
+            '<div class="rs-quiz-head">',
+            f'<p class="rs-quiz-title">{rich(bank.title)}</p>',
+            f'<p class="rs-quiz-score" aria-live="polite">Score: <span class="rs-score">0</span> of '
+            f'<span class="rs-total">{len(qs)}</span> correct '
+            '<button type="button" class="rs-reset-all">Reset quiz</button></p>',
+            '<p class="rs-quiz-note">Answers are checked in your browser and kept there only.</p>',
+            "</div>",
+            body,
+            f'<script type="application/json" class="rs-quiz-data">{_json_for_script(data)}</script>',
+            "<noscript><p>Turn on JavaScript to check your answers on this page; "
+            "the questions can still be read and printed.</p></noscript>",
+            "</div>",
+        ]
+    )
+
+
+def render_text(bank: Bank) -> str:
+    """text/plain: the quiz as readable text (a terminal, or a front that renders neither)."""
+    lines = [plain(bank.title), ""]
+    for i, q in enumerate(bank.questions, start=1):
+        lines.append(f"{i}. {plain(q.prompt)} [{TYPE_HINT[q.type]}]")
+        for oid, text in _choices(q):
+            lines.append(f"   ({oid}) {plain(text)}")
+    lines.append("")
+    lines.append("Answer this quiz in JupyterLab (live kernel) or in the course book.")
+    return "\n".join(lines)

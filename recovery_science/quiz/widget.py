@@ -1,0 +1,140 @@
+"""The live front: the quiz as ipywidgets in a Jupyter kernel.
+
+Headless-testable: set an answer widget's ``value`` and call ``check.click()``.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..bib import format_reference
+from .grading import QuizState, Result, grade
+from .schema import Bank, MultipleQuestion, NumericQuestion, Question, TrueFalseQuestion
+from .static import TYPE_HINT, plain, rich
+
+_COLOURS = {"correct": "#1a7f37", "incorrect": "#b3261e", "invalid": "#6b4e00"}
+_HEADINGS = {"correct": "Correct.", "incorrect": "Not quite.", "invalid": "Not checked."}
+
+
+class QuestionWidget(widgets.VBox):
+    """One question: answer input, Check, Try again, feedback."""
+
+    def __init__(self, question: Question, number: int, state: QuizState, on_change):
+        self.question = question
+        self.state = state
+        self._on_change = on_change
+        prompt = widgets.HTML(
+            f"<p><b>Question {number}.</b> {rich(question.prompt)} <i>{TYPE_HINT[question.type]}</i></p>"
+        )
+        self.answer = self._make_answer(question)
+        self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
+        self.retry = widgets.Button(description="Try again", tooltip="Clear your answer and try again")
+        self.attempts = widgets.Label("")
+        self.feedback = widgets.HTML("")
+        self.check.on_click(lambda _b: self.submit())
+        self.retry.on_click(lambda _b: self.try_again())
+        super().__init__(
+            [prompt, self.answer, widgets.HBox([self.check, self.retry, self.attempts]), self.feedback],
+            layout=widgets.Layout(margin="0 0 1em 0"),
+        )
+
+    @staticmethod
+    def _make_answer(q: Question) -> widgets.Widget:
+        if isinstance(q, MultipleQuestion):
+            boxes = [
+                widgets.Checkbox(value=False, description=plain(o.text), indent=False,
+                                 layout=widgets.Layout(width="auto"))
+                for o in q.options
+            ]
+            return widgets.VBox(boxes)
+        if isinstance(q, NumericQuestion):
+            unit = f" ({plain(q.unit)})" if q.unit else ""
+            return widgets.Text(value="", placeholder="e.g. 4.5", description=f"Answer{unit}:",
+                                style={"description_width": "initial"})
+        if isinstance(q, TrueFalseQuestion):
+            options = [("True", "true"), ("False", "false")]
+        else:
+            options = [(plain(o.text), o.id) for o in q.options]
+        return widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
+
+    def response(self) -> Any:
+        q = self.question
+        if isinstance(q, MultipleQuestion):
+            return [o.id for o, box in zip(q.options, self.answer.children) if box.value]
+        return self.answer.value
+
+    def set_response(self, value: Any) -> None:
+        """Set the answer as a student would (used by tests and by `QuizWidget.answer`)."""
+        q = self.question
+        if isinstance(q, MultipleQuestion):
+            chosen = set(value)
+            for o, box in zip(q.options, self.answer.children):
+                box.value = o.id in chosen
+        elif isinstance(q, TrueFalseQuestion) and isinstance(value, bool):
+            self.answer.value = "true" if value else "false"
+        else:
+            self.answer.value = value
+
+    def submit(self) -> Result:
+        response = self.response()
+        result = grade(self.question, response)
+        self.state.record(self.question.id, response, result)
+        self.feedback.value = self._feedback_html(result)
+        n = self.state.attempts(self.question.id)
+        self.attempts.value = f"Attempts: {n}" if n else ""
+        self._on_change()
+        return result
+
+    def try_again(self) -> None:
+        self.state.reset(self.question.id)
+        self.set_response([] if isinstance(self.question, MultipleQuestion) else
+                          ("" if isinstance(self.question, NumericQuestion) else None))
+        self.feedback.value = ""
+        self._on_change()
+
+    def _feedback_html(self, result: Result) -> str:
+        colour = _COLOURS[result.status]
+        head = f'<b style="color:{colour}">{_HEADINGS[result.status]}</b>'
+        if result.status == "invalid":
+            return f"<div>{head} {html.escape(result.message)}</div>"
+        items = "".join(f"<li>{rich(f)}</li>" for f in result.feedback)
+        source = html.escape(format_reference(self.question.source))
+        return (
+            f'<div role="status">{head}<ul>{items}</ul>'
+            f"<p><b>Explanation.</b> {rich(self.question.explanation)}</p>"
+            f"<p><small><b>Source:</b> {source}</small></p></div>"
+        )
+
+
+class QuizWidget(widgets.VBox):
+    """A whole bank: a running score, then one `QuestionWidget` per question."""
+
+    def __init__(self, bank: Bank):
+        self.bank = bank
+        self.state = QuizState(tuple(q.id for q in bank.questions))
+        self.score = widgets.HTML()
+        self.questions = [
+            QuestionWidget(q, i, self.state, self._update_score)
+            for i, q in enumerate(bank.questions, start=1)
+        ]
+        self._update_score()
+        title = widgets.HTML(f"<h3>{rich(bank.title)}</h3>")
+        super().__init__([title, self.score, *self.questions])
+
+    def _update_score(self) -> None:
+        self.score.value = f"<p><b>Score: {self.state.score} of {self.state.total} correct</b></p>"
+
+    def question(self, qid: str) -> QuestionWidget:
+        for w in self.questions:
+            if w.question.id == qid:
+                return w
+        raise KeyError(qid)
+
+    def answer(self, qid: str, value: Any) -> Result:
+        """Set an answer and press Check, as a student would."""
+        w = self.question(qid)
+        w.set_response(value)
+        return w.submit()

@@ -1,0 +1,45 @@
+"""Sphinx extension for the course book.
+
+Adds the ``avoid`` role: {avoid}`term` marks a term that the course teaches students to avoid
+(NIDA "Words Matter"), shown struck through and labelled. The language test accepts a listed
+term only inside this markup, in bibliography entries and in organisations' proper names.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class avoid_term(nodes.Inline, nodes.TextElement):
+    """A term marked as one to avoid."""
+
+
+def avoid_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    return [avoid_term(rawtext, text)], []
+
+
+def visit_avoid_html(self, node):
+    self.body.append(self.starttag(node, "del", "", CLASS="rs-avoid", title="term to avoid"))
+
+
+def depart_avoid_html(self, node):
+    self.body.append("</del>")
+
+
+def visit_avoid_text(self, node):
+    pass
+
+
+def depart_avoid_text(self, node):
+    pass
+
+
+def setup(app):
+    app.add_role("avoid", avoid_role)
+    app.add_node(
+        avoid_term,
+        html=(visit_avoid_html, depart_avoid_html),
+        latex=(visit_avoid_text, depart_avoid_text),
+        text=(visit_avoid_text, depart_avoid_text),
+    )
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
