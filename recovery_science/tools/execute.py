@@ -2,7 +2,8 @@
 
 Each notebook runs in a fresh ``python3`` kernel with its own folder as the working directory,
 exactly as strict nbval runs it, so the stored outputs are what nbval will compare against.
-Widget state is not stored: the book renders each quiz's text/html, not widget views.
+Widget state is dropped after the run: the book renders each quiz's text/html, not widget views
+(nbclient needs it during the run to route Output-widget messages).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def execute(path: Path, timeout: int = 120) -> float:
     start = time.perf_counter()
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False, record_timing=False,
+        store_widget_state=True, record_timing=False,
     )
     client.execute()
     elapsed = time.perf_counter() - start

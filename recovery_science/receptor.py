@@ -1,0 +1,272 @@
+"""A schematic receptor-occupancy model for Module 1.
+
+Teaching model only: unitless concentrations, illustrative parameters, not doses of real drugs.
+
+Three textbook relationships (Hill/Emax and Gaddum), each vectorised over NumPy arrays:
+
+* ``occupancy(c, kd, n)``: fraction of receptors bound by an agonist at concentration ``c``,
+  ``c**n / (kd**n + c**n)``. At ``c == kd`` half the receptors are occupied.
+* ``effect(c, kd, efficacy, n)``: ``efficacy * occupancy``, a fraction of the system's maximum.
+  ``efficacy = 1`` is a full agonist, a value between 0 and 1 (for example 0.4) a partial agonist
+  whose effect levels off at ``efficacy`` however high the concentration (a *ceiling*), and
+  ``efficacy = 0`` an antagonist, which occupies receptors without activating them.
+* ``effect_with_antagonist(c, kd, efficacy, a, ka, n)``: the agonist's effect when a competitive
+  antagonist at concentration ``a`` (dissociation constant ``ka``) competes for the same
+  receptors (Gaddum's equation). With ``x = (c / kd)**n``, agonist occupancy is
+  ``x / (1 + x + a / ka)``. For ``n = 1`` the curve keeps its maximum but shifts to the right:
+  the concentration giving half the maximum effect (EC50) becomes ``kd * (1 + a / ka)``, so
+  ``a == ka`` doubles it. (With ``n != 1`` the Hill exponent is applied to the agonist term only,
+  a common simplification; the shift is then ``(1 + a / ka) ** (1 / n)``.)
+
+Simplification: in this model the effect is proportional to occupancy, so the EC50 equals ``kd``;
+real receptor systems are more complex, as the module text says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CAPTION = "Schematic model — illustrative, unitless parameters, not drug doses"
+
+# Illustrative parameters used by the figures (unitless).
+KD = 1.0
+PARTIAL_EFFICACY = 0.4
+ANTAGONIST_KA = 1.0
+
+__all__ = [
+    "CAPTION",
+    "occupancy",
+    "effect",
+    "effect_with_antagonist",
+    "ec50_with_antagonist",
+    "plot_static",
+    "explore",
+]
+
+
+def _nonnegative(name: str, value) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(np.isnan(arr)):
+        raise ValueError(f"{name} must not be NaN")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return arr
+
+
+def _positive(name: str, value) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(np.isnan(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must be > 0, got {value!r}")
+    return arr
+
+
+def _efficacy(value) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(np.isnan(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        raise ValueError(f"efficacy must be between 0 and 1, got {value!r}")
+    return arr
+
+
+def _result(arr: np.ndarray):
+    """Return a Python float for scalar input, an array otherwise."""
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def occupancy(conc, kd, n=1.0):
+    """Fraction of receptors occupied by a ligand at ``conc`` (Hill equation), between 0 and 1.
+
+    ``conc`` and ``kd`` share the same (arbitrary) unit; ``n`` is the Hill coefficient.
+    Raises ``ValueError`` for a negative concentration or a non-positive ``kd`` or ``n``.
+    """
+    c = _nonnegative("conc", conc)
+    k = _positive("kd", kd)
+    h = _positive("n", n)
+    x = (c / k) ** h
+    return _result(x / (1.0 + x))
+
+
+def effect(conc, kd, efficacy, n=1.0):
+    """Effect as a fraction of the system maximum: ``efficacy * occupancy(conc, kd, n)``.
+
+    ``efficacy`` is between 0 (antagonist) and 1 (full agonist).
+    """
+    e = _efficacy(efficacy)
+    occ = np.asarray(occupancy(conc, kd, n), dtype=float)
+    return _result(e * occ)
+
+
+def effect_with_antagonist(conc, kd, efficacy, antagonist_conc, antagonist_kd, n=1.0):
+    """Agonist effect in the presence of a competitive antagonist (Gaddum's equation).
+
+    Agonist occupancy is ``x / (1 + x + a / ka)`` with ``x = (conc / kd) ** n``; the antagonist
+    itself has no efficacy. With ``antagonist_conc = 0`` this equals :func:`effect`.
+    """
+    c = _nonnegative("conc", conc)
+    k = _positive("kd", kd)
+    e = _efficacy(efficacy)
+    a = _nonnegative("antagonist_conc", antagonist_conc)
+    ka = _positive("antagonist_kd", antagonist_kd)
+    h = _positive("n", n)
+    x = (c / k) ** h
+    return _result(e * x / (1.0 + x + a / ka))
+
+
+def ec50_with_antagonist(kd, antagonist_conc, antagonist_kd, n=1.0):
+    """Agonist concentration giving half its maximum effect when the antagonist is present.
+
+    ``kd * (1 + a / ka) ** (1 / n)``: the rightward shift of the curve (Schild/Gaddum).
+    """
+    k = _positive("kd", kd)
+    a = _nonnegative("antagonist_conc", antagonist_conc)
+    ka = _positive("antagonist_kd", antagonist_kd)
+    h = _positive("n", n)
+    return _result(k * (1.0 + a / ka) ** (1.0 / h))
+
+
+def _concentrations() -> np.ndarray:
+    # Four decades either side of KD, evenly spaced on a log axis.
+    return np.logspace(-3, 3, 301)
+
+
+def _draw_efficacy_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY) -> None:
+    c = _concentrations()
+    ax.semilogx(c, effect(c, KD, 1.0), color="#1b6ca8", lw=2.5, label="Full agonist (efficacy 1)")
+    ax.semilogx(
+        c,
+        effect(c, KD, partial_efficacy),
+        color="#d9822b",
+        lw=2.5,
+        ls="--",
+        label=f"Partial agonist (efficacy {partial_efficacy:g})",
+    )
+    ax.semilogx(c, effect(c, KD, 0.0), color="#555555", lw=2, ls=":", label="Antagonist (efficacy 0)")
+    ax.axhline(partial_efficacy, color="#d9822b", lw=0.8, alpha=0.6)
+    ax.annotate(
+        "ceiling",
+        xy=(c[-1], partial_efficacy),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        color="#a35f16",
+        fontsize=9,
+    )
+    ax.set_title("Efficacy: full vs partial agonist")
+    ax.set_xlabel("Agonist concentration (unitless, log scale; Kd = 1)")
+    ax.set_ylabel("Effect (fraction of system maximum)")
+    ax.set_ylim(-0.02, 1.05)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+
+
+def _draw_antagonist_panel(ax, antagonist_conc: float = 3.0) -> None:
+    c = _concentrations()
+    ax.semilogx(c, effect(c, KD, 1.0), color="#1b6ca8", lw=2.5, label="Full agonist alone")
+    ax.semilogx(
+        c,
+        effect_with_antagonist(c, KD, 1.0, antagonist_conc, ANTAGONIST_KA),
+        color="#7b3294",
+        lw=2.5,
+        ls="--",
+        label=f"With antagonist (a/Ka = {antagonist_conc / ANTAGONIST_KA:g})",
+    )
+    ec50 = ec50_with_antagonist(KD, antagonist_conc, ANTAGONIST_KA)
+    ax.axhline(0.5, color="#999999", lw=0.8)
+    ax.annotate(
+        "",
+        xy=(ec50, 0.5),
+        xytext=(KD, 0.5),
+        arrowprops={"arrowstyle": "->", "color": "#7b3294", "lw": 1.5},
+    )
+    ax.set_title("A competitive antagonist shifts the curve right")
+    ax.set_xlabel("Agonist concentration (unitless, log scale; Kd = 1)")
+    ax.set_ylabel("Effect (fraction of system maximum)")
+    ax.set_ylim(-0.02, 1.05)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+
+
+def plot_static():
+    """Draw the module's two-panel figure and return the matplotlib ``Figure``.
+
+    Left: effect against log concentration for a full agonist, a partial agonist (ceiling) and
+    an antagonist. Right: a full agonist alone and with a competitive antagonist (curve shifted
+    right, same maximum). Deterministic: no randomness, fixed size and parameters.
+    """
+    from matplotlib.figure import Figure
+
+    # A pyplot-free Figure: shown once, as the cell's result, never again by pyplot's hooks.
+    fig = Figure(figsize=(11, 4.4), constrained_layout=True)
+    left, right = fig.subplots(1, 2)
+    _draw_efficacy_panel(left)
+    _draw_antagonist_panel(right)
+    fig.suptitle(CAPTION, fontsize=11, color="#333333")
+    return fig
+
+
+def explore():
+    """Return an ipywidgets ``VBox`` with sliders that redraw the model (JupyterLab).
+
+    Sliders: the efficacy of the second agonist and the antagonist amount (a/Ka). Builds without
+    error in a headless kernel; in a static book page the callbacks do not run, which is why the
+    module also shows :func:`plot_static`.
+    """
+    import io
+
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+    from .display import LiveBox
+
+    efficacy_slider = widgets.FloatSlider(
+        value=PARTIAL_EFFICACY,
+        min=0.0,
+        max=1.0,
+        step=0.05,
+        description="Efficacy",
+        continuous_update=False,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+    )
+    antagonist_slider = widgets.FloatSlider(
+        value=3.0,
+        min=0.0,
+        max=30.0,
+        step=0.5,
+        description="Antagonist (a/Ka)",
+        continuous_update=False,
+        readout_format=".1f",
+        style={"description_width": "initial"},
+    )
+    # The figure is drawn off-screen (a pyplot-free Figure) into an Image widget: no Output widget,
+    # so nothing is printed into the cell and strict nbval sees the same output on every run.
+    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
+    summary = widgets.HTML()
+
+    def redraw(*_):
+        eff = efficacy_slider.value
+        a = antagonist_slider.value
+        ec50 = ec50_with_antagonist(KD, a, ANTAGONIST_KA)
+        summary.value = (
+            f"Maximum effect of the second agonist: <b>{eff:.2f}</b> of the full agonist. "
+            f"EC50 of the full agonist with the antagonist: <b>{ec50:.2f}</b> "
+            f"(without it: {KD:.2f}), a {ec50 / KD:.1f}-fold shift."
+        )
+        fig = Figure(figsize=(11, 4.4), constrained_layout=True)
+        left, right = fig.subplots(1, 2)
+        _draw_efficacy_panel(left, eff)
+        _draw_antagonist_panel(right, a)
+        fig.suptitle(CAPTION, fontsize=11, color="#333333")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80)
+        image.value = buffer.getvalue()
+
+    efficacy_slider.observe(redraw, names="value")
+    antagonist_slider.observe(redraw, names="value")
+    redraw()
+    return LiveBox(
+        [widgets.HBox([efficacy_slider, antagonist_slider]), summary, image],
+        note=(
+            "Interactive version: open this notebook in JupyterLab (the launch button at the top "
+            "of the page, or a local copy) and move the sliders. The figure above shows the same model."
+        ),
+        layout=widgets.Layout(width="100%"),
+    )

@@ -1,0 +1,162 @@
+"""Unit tests for the schematic receptor model (recovery_science.receptor).
+
+Expected values are worked by hand from the formulas in the module docstring.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from recovery_science import receptor  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+# --- occupancy ---------------------------------------------------------------------------
+
+def test_occupancy_half_at_kd():
+    # c = kd: 1 / (1 + 1) = 0.5
+    assert receptor.occupancy(2.0, 2.0) == pytest.approx(0.5)
+
+
+def test_occupancy_three_kd_is_three_quarters():
+    # c = 3 kd, n = 1: 3 / (1 + 3) = 0.75
+    assert receptor.occupancy(3.0, 1.0) == pytest.approx(0.75)
+
+
+def test_occupancy_hill_coefficient_two():
+    # c = 2 kd, n = 2: 4 / (1 + 4) = 0.8
+    assert receptor.occupancy(2.0, 1.0, n=2.0) == pytest.approx(0.8)
+
+
+def test_occupancy_zero_concentration_is_zero():
+    assert receptor.occupancy(0.0, 1.0) == 0.0
+
+
+def test_occupancy_is_vectorised():
+    c = np.array([0.0, 1.0, 3.0, 9.0])
+    # 0, 1/2, 3/4, 9/10
+    np.testing.assert_allclose(receptor.occupancy(c, 1.0), [0.0, 0.5, 0.75, 0.9])
+
+
+def test_occupancy_scalar_returns_float():
+    assert isinstance(receptor.occupancy(1.0, 1.0), float)
+
+
+# --- effect --------------------------------------------------------------------------------
+
+def test_full_agonist_effect_equals_occupancy():
+    assert receptor.effect(3.0, 1.0, 1.0) == pytest.approx(0.75)
+
+
+def test_partial_agonist_half_occupancy():
+    # efficacy 0.4 x occupancy 0.5 = 0.2
+    assert receptor.effect(1.0, 1.0, 0.4) == pytest.approx(0.2)
+
+
+def test_partial_agonist_ceiling_equals_efficacy():
+    # Occupancy approaches 1 at very high concentration, so the effect levels off at the
+    # efficacy (0.4) however much more agonist is added: the ceiling effect.
+    high = np.array([1e4, 1e6, 1e8])
+    effects = receptor.effect(high, 1.0, 0.4)
+    np.testing.assert_allclose(effects, 0.4, rtol=1e-3)
+    assert np.all(effects <= 0.4)
+
+
+def test_antagonist_has_no_effect():
+    np.testing.assert_array_equal(receptor.effect(np.array([0.1, 1.0, 100.0]), 1.0, 0.0), 0.0)
+
+
+# --- competitive antagonist ----------------------------------------------------------------
+
+def test_no_antagonist_matches_effect():
+    c = np.logspace(-2, 2, 9)
+    np.testing.assert_allclose(
+        receptor.effect_with_antagonist(c, 1.0, 1.0, 0.0, 1.0), receptor.effect(c, 1.0, 1.0)
+    )
+
+
+def test_antagonist_at_ka_halves_occupancy_shift():
+    # c = kd, a = ka: 1 / (1 + 1 + 1) = 1/3
+    assert receptor.effect_with_antagonist(1.0, 1.0, 1.0, 1.0, 1.0) == pytest.approx(1 / 3)
+
+
+def test_antagonist_at_ka_doubles_ec50():
+    # With a = ka, the agonist needs c = 2 kd for half effect: 2 / (1 + 2 + 1) = 0.5
+    assert receptor.effect_with_antagonist(2.0, 1.0, 1.0, 1.0, 1.0) == pytest.approx(0.5)
+    assert receptor.ec50_with_antagonist(1.0, 1.0, 1.0) == pytest.approx(2.0)
+
+
+def test_antagonist_shift_general():
+    # kd = 0.5, a/ka = 4: EC50 = 0.5 x (1 + 4) = 2.5; half effect there: 5 / (1 + 5 + 4) = 0.5
+    assert receptor.ec50_with_antagonist(0.5, 8.0, 2.0) == pytest.approx(2.5)
+    assert receptor.effect_with_antagonist(2.5, 0.5, 1.0, 8.0, 2.0) == pytest.approx(0.5)
+
+
+def test_competitive_antagonist_is_surmountable():
+    # Same maximum: enough agonist outcompetes the antagonist.
+    assert receptor.effect_with_antagonist(1e9, 1.0, 1.0, 10.0, 1.0) == pytest.approx(1.0, rel=1e-6)
+
+
+# --- input validation --------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: receptor.occupancy(-1.0, 1.0),
+        lambda: receptor.occupancy(np.array([1.0, -0.1]), 1.0),
+        lambda: receptor.occupancy(1.0, 0.0),
+        lambda: receptor.occupancy(1.0, -1.0),
+        lambda: receptor.occupancy(1.0, 1.0, n=0.0),
+        lambda: receptor.effect(-2.0, 1.0, 1.0),
+        lambda: receptor.effect(1.0, 1.0, 1.5),
+        lambda: receptor.effect(1.0, 1.0, -0.1),
+        lambda: receptor.effect_with_antagonist(1.0, 1.0, 1.0, -1.0, 1.0),
+        lambda: receptor.effect_with_antagonist(-1.0, 1.0, 1.0, 1.0, 1.0),
+        lambda: receptor.effect_with_antagonist(1.0, 1.0, 1.0, 1.0, 0.0),
+        lambda: receptor.occupancy(float("nan"), 1.0),
+    ],
+)
+def test_invalid_inputs_raise(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+# --- figures and widget --------------------------------------------------------------------
+
+def test_plot_static_returns_two_panel_figure():
+    fig = receptor.plot_static()
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert len(fig.axes) == 2
+    assert fig._suptitle.get_text() == receptor.CAPTION
+    for ax in fig.axes:
+        assert ax.get_xscale() == "log"
+        assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+
+
+def test_plot_static_is_deterministic():
+    a = [line.get_ydata() for ax in receptor.plot_static().axes for line in ax.get_lines()]
+    b = [line.get_ydata() for ax in receptor.plot_static().axes for line in ax.get_lines()]
+    assert len(a) == len(b)
+    for ya, yb in zip(a, b):
+        np.testing.assert_array_equal(ya, yb)
+
+
+def test_explore_returns_widget():
+    import ipywidgets as widgets
+
+    w = receptor.explore()
+    assert isinstance(w, widgets.Widget)
+    sliders = [c for c in w.children[0].children if isinstance(c, widgets.FloatSlider)]
+    assert len(sliders) == 2
+    # Moving a slider redraws without error and updates the summary text.
+    sliders[1].value = 1.0
+    assert "2.00" in w.children[1].value
