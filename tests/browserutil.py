@@ -1,0 +1,190 @@
+"""Helpers shared by tests/test_browser.py and tests/test_accessibility.py (Playwright, sync API)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+QUIZ_PAGES = {
+    "00-how-this-course-works": "notebooks/00-how-this-course-works.html",
+    "01-biology": "notebooks/01-biology-of-opioid-dependence.html",
+}
+INTRO_BANK = "00-how-this-course-works"
+INTRO_PAGE = QUIZ_PAGES[INTRO_BANK]
+STORAGE_PREFIX = "recovery-science:v1:"
+
+
+def built_pages(book_html: Path) -> list[str]:
+    """Every page of the built book, relative to the html folder (search and genindex included).
+
+    Folders whose name starts with "_" (_static, _sources, _images and the tests' own _test) hold
+    no book page and are left out.
+    """
+    pages = sorted(
+        p.relative_to(book_html).as_posix()
+        for p in book_html.rglob("*.html")
+        if not any(part.startswith("_") for part in p.relative_to(book_html).parts[:-1])
+    )
+    assert pages, f"no html page in {book_html}"
+    return pages
+
+
+@dataclass
+class Watch:
+    """What a page did: console errors, uncaught exceptions, requests, bad responses."""
+
+    base: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+
+    def attach(self, page) -> None:
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(
+            f"{m.text} @ {m.location.get('url', '')}:{m.location.get('lineNumber', '')}"))
+        page.on("pageerror", lambda e: self.page_errors.append(f"{e.name}: {e.message}\n{e.stack or ''}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("response", lambda r: r.status >= 400 and self.bad_responses.append(f"{r.status} {r.url}"))
+        page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.failure} {r.url}"))
+
+    def outside_requests(self) -> list[str]:
+        return [
+            u for u in self.requests
+            if not (u.startswith(self.base + "/") or u.startswith(("data:", "about:", "blob:")))
+        ]
+
+
+@contextlib.contextmanager
+def open_page(browser, base: str, **context_args) -> Iterator[tuple]:
+    """A fresh context and page (isolated storage), with a Watch attached; closed afterwards."""
+    context = browser.new_context(**context_args)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        watch = Watch(base)
+        watch.attach(page)
+        yield context, page, watch
+    finally:
+        context.close()
+
+
+def goto(page, base: str, rel: str, wait_until: str = "load"):
+    response = page.goto(f"{base}/{rel}", wait_until=wait_until)
+    assert response is not None and response.ok, f"{rel}: {response and response.status}"
+    return response
+
+
+def wait_for_quiz(page, bank: str):
+    """The quiz container, once quiz.js has started it (it adds the class rs-ready)."""
+    page.locator(f"#rsq-{bank}.rs-ready").wait_for(state="attached")
+    return page.locator(f"#rsq-{bank}")
+
+
+def form(page, bank: str, qid: str):
+    return page.locator(f"form#rsq-{bank}-{qid}")
+
+
+def score(page, bank: str) -> int:
+    return int(page.locator(f"#rsq-{bank} .rs-score").inner_text())
+
+
+def feedback_items(page, bank: str, qid: str) -> list[str]:
+    return [t.strip() for t in form(page, bank, qid).locator(".rs-feedback li").all_inner_texts()]
+
+
+def verdict(page, bank: str, qid: str) -> str:
+    loc = form(page, bank, qid).locator(".rs-feedback .rs-verdict")
+    return loc.inner_text().strip() if loc.count() else ""
+
+
+def attempts(page, bank: str, qid: str) -> str:
+    return form(page, bank, qid).locator(".rs-attempts").inner_text().strip()
+
+
+def answer(page, bank: str, question, response) -> None:
+    """Set a response by clicking, like a student (None clears), then press Check."""
+    set_response(page, bank, question, response)
+    form(page, bank, question.id).locator("button.rs-check").click()
+
+
+def set_response(page, bank: str, question, response) -> None:
+    prefix = f"#rsq-{bank}-{question.id}"
+    if question.type == "numeric":
+        page.locator(f"{prefix}-input").fill("" if response is None else str(response))
+        return
+    if question.type == "multiple":
+        wanted = set(response or [])
+        for opt in question.options:
+            box = page.locator(f"{prefix}-{opt.id}")
+            box.set_checked(opt.id in wanted)
+        return
+    if response is None:
+        return
+    if isinstance(response, bool):
+        response = "true" if response else "false"
+    page.locator(f"{prefix}-{response}").check()
+
+
+def keyed_response(question):
+    """The bank's right answer, as the form would hold it."""
+    if question.type == "single":
+        return next(o.id for o in question.options if o.correct)
+    if question.type == "multiple":
+        return [o.id for o in question.options if o.correct]
+    if question.type == "truefalse":
+        return "true" if question.answer else "false"
+    return repr(question.answer)
+
+
+def wrong_response(question):
+    """Some wrong answer, and the feedback the bank gives for it."""
+    if question.type == "single":
+        o = next(o for o in question.options if not o.correct)
+        return o.id, [o.feedback]
+    if question.type == "multiple":
+        wrong = [o for o in question.options if not o.correct]
+        if wrong:
+            return [wrong[0].id], [wrong[0].feedback]
+        # all options keyed: a strict subset is wrong
+        first = question.options[0]
+        return [first.id], [first.feedback]
+    if question.type == "truefalse":
+        value = not question.answer
+        return ("true" if value else "false"), [question.feedback.if_true if value else question.feedback.if_false]
+    return repr(question.answer + question.tolerance + max(1.0, abs(question.answer))), [question.feedback.high]
+
+
+def keyed_feedback(question) -> list[str]:
+    if question.type in ("single", "multiple"):
+        return [o.feedback for o in question.options if o.correct]
+    if question.type == "truefalse":
+        return [question.feedback.if_true if question.answer else question.feedback.if_false]
+    return [question.feedback.correct]
+
+
+def quiz_state(page, bank: str) -> dict:
+    """Everything a student sees in a quiz, to compare before and after a reload."""
+    return page.evaluate(
+        """(bank) => {
+          const quiz = document.getElementById('rsq-' + bank);
+          const forms = {};
+          quiz.querySelectorAll('form.rs-q').forEach(f => {
+            forms[f.dataset.rsQid] = {
+              checked: Array.from(f.querySelectorAll('input:checked')).map(i => i.id),
+              values: Array.from(f.querySelectorAll('input[type=text]')).map(i => i.value),
+              feedback: f.querySelector('.rs-feedback').innerText,
+              attempts: f.querySelector('.rs-attempts').textContent,
+              classes: Array.from(f.classList).sort(),
+            };
+          });
+          return {score: quiz.querySelector('.rs-score').textContent, forms};
+        }""",
+        bank,
+    )
+
+
+def stored(page, bank: str):
+    return page.evaluate("(k) => window.localStorage.getItem(k)", STORAGE_PREFIX + bank)

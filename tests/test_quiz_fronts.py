@@ -1,0 +1,130 @@
+"""The live front (ipywidgets, driven headless) and the static front's HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import ipywidgets as widgets
+import pytest
+
+from recovery_science.quiz import QuizDisplay, load_bank, quiz_widget
+from recovery_science.quiz.schema import parse_bank
+from recovery_science.quiz.static import render_html, render_text
+
+BANK = load_bank("00-how-this-course-works")
+
+
+@pytest.fixture()
+def quiz():
+    return quiz_widget(BANK)
+
+
+def _score(quiz) -> str:
+    return re.sub(r"<[^>]+>", "", quiz.score.value)
+
+
+def test_widget_kinds(quiz):
+    kinds = {w.question.type: type(w.answer) for w in quiz.questions}
+    assert kinds == {"single": widgets.RadioButtons, "truefalse": widgets.RadioButtons,
+                     "multiple": widgets.VBox, "numeric": widgets.Text}
+    assert _score(quiz) == f"Score: 0 of {len(BANK.questions)} correct"
+
+
+def test_right_answer_by_clicking_check(quiz):
+    w = quiz.question("helpline-number")
+    w.answer.value = "a"          # as a student picks the radio button
+    w.check.click()               # and presses Check
+    assert "Correct." in w.feedback.value
+    assert "free, confidential" in w.feedback.value                   # option feedback
+    assert "Explanation." in w.feedback.value                         # explanation
+    assert "Source:" in w.feedback.value and "National Helpline" in w.feedback.value  # formatted source
+    assert w.attempts.value == "Attempts: 1"
+    assert _score(quiz).startswith("Score: 1 of")
+
+
+def test_wrong_then_try_again_then_right(quiz):
+    w = quiz.question("helpline-number")
+    w.answer.value = "b"
+    w.check.click()
+    assert "Not quite." in w.feedback.value and "911 is for emergencies" in w.feedback.value
+    assert _score(quiz).startswith("Score: 0 of")
+    w.retry.click()
+    assert w.answer.value is None and w.feedback.value == ""
+    w.answer.value = "a"
+    w.check.click()
+    assert _score(quiz).startswith("Score: 1 of") and w.attempts.value == "Attempts: 2"
+
+
+def test_multiple_select_needs_exact_set_and_gives_feedback_per_option(quiz):
+    w = quiz.question("person-first-phrases")
+    boxes = w.answer.children
+    boxes[0].value = True
+    w.check.click()
+    assert "Not quite." in w.feedback.value and w.feedback.value.count("<li>") == 1
+    boxes[1].value = boxes[2].value = True
+    w.check.click()
+    assert "Correct." in w.feedback.value and w.feedback.value.count("<li>") == 3
+    boxes[3].value = True
+    w.check.click()
+    assert "Not quite." in w.feedback.value and w.feedback.value.count("<li>") == 4
+    assert w.attempts.value == "Attempts: 3"
+
+
+def test_numeric_accepts_comma_and_rejects_blank(quiz):
+    w = quiz.question("rate-2020")
+    w.answer.value = "   "
+    w.check.click()
+    assert "Not checked." in w.feedback.value and w.attempts.value == ""
+    w.answer.value = "25"
+    w.check.click()
+    assert "Too high" in w.feedback.value
+    w.answer.value = "21,4"
+    w.check.click()
+    assert "Correct." in w.feedback.value and w.attempts.value == "Attempts: 2"
+
+
+def test_truefalse(quiz):
+    result = quiz.answer("lifeline-988", False)
+    assert result.status == "incorrect"
+    assert quiz.answer("lifeline-988", True).status == "correct"
+
+
+def test_display_object_outside_a_kernel_has_no_widget_view():
+    bundle = QuizDisplay(BANK)._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/plain"] == render_text(BANK)
+
+
+def test_static_html_is_deterministic_and_complete():
+    html_a, html_b = render_html(BANK), render_html(load_bank("00-how-this-course-works"))
+    assert html_a == html_b
+    for q in BANK.questions:
+        assert f'id="rsq-{BANK.id}-{q.id}"' in html_a
+    data = json.loads(re.search(r'<script type="application/json" class="rs-quiz-data">(.*?)</script>', html_a, re.S).group(1))
+    assert [q["id"] for q in data["questions"]] == [q.id for q in BANK.questions]
+    assert all(q["source"]["text"] for q in data["questions"])
+    # every input has a label
+    for input_id in re.findall(r'<input [^>]*id="([^"]+)"', html_a):
+        assert f'<label for="{input_id}"' in html_a
+
+
+def test_bank_text_is_escaped(monkeypatch):
+    monkeypatch.setattr("recovery_science.quiz.static.format_reference", lambda key: "ref")
+    evil = '<img src=x onerror="alert(1)"></script><script>alert(2)</script>'
+    raw = {
+        "id": "evil", "title": evil, "objectives": [{"id": "LO1", "text": "x"}],
+        "questions": [
+            {"id": f"q{i}", "type": "single", "level": "apply", "objective": "LO1", "prompt": evil,
+             "explanation": evil, "source": "k",
+             "options": [{"id": "a", "text": evil, "feedback": evil, "correct": True},
+                         {"id": "b", "text": "{avoid}`clean` test", "feedback": "ok"}]}
+            for i in range(2)
+        ],
+    }
+    out = render_html(parse_bank(raw, "evil.json", None))
+    assert "<img" not in out and "<script>alert" not in out
+    assert out.count("<script") == 1  # only the JSON data block
+    json_block = out.split('class="rs-quiz-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in json_block and ">" not in json_block
+    assert '<del class="rs-avoid" title="term to avoid">clean</del> test' in out
