@@ -74,22 +74,31 @@ def _json_for_script(obj: Any) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def answer_hint(q: Question) -> str:
+    """How to answer ("Choose one answer."), or "" when the prompt already says it."""
+    hint = TYPE_HINT[q.type]
+    return "" if hint.rstrip(".?").lower() in q.prompt.lower() else hint
+
+
+def _hint(q: Question) -> str:
+    hint = answer_hint(q)
+    return f' <span class="rs-hint">{hint}</span>' if hint else ""
+
+
 def _question_html(bank: Bank, number: int, q: Question) -> str:
     qid = f"rsq-{bank.id}-{q.id}"
     esc = html.escape
     parts = [
         f'<form class="rs-q" id="{qid}" data-rs-qid="{esc(q.id)}" data-rs-type="{q.type}" novalidate>',
         "<fieldset>",
-        f'<legend><span class="rs-qnum">Question {number}.</span> {rich(q.prompt)} '
-        f'<span class="rs-hint">{TYPE_HINT[q.type]}</span></legend>',
+        f'<legend><span class="rs-qnum">Question {number}.</span> {rich(q.prompt)}{_hint(q)}</legend>',
     ]
     if isinstance(q, NumericQuestion):
-        unit = f' <span class="rs-unit">{rich(q.unit)}</span>' if q.unit else ""
         label = f"Your answer{f' ({plain(q.unit)})' if q.unit else ''}"
         parts.append(
             f'<div class="rs-numeric"><label for="{qid}-input">{esc(label)}</label> '
             f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
-            f'id="{qid}-input" name="{qid}-input">{unit}</div>'
+            f'id="{qid}-input" name="{qid}-input"></div>'
         )
     else:
         kind = "checkbox" if isinstance(q, MultipleQuestion) else "radio"
@@ -140,7 +149,8 @@ def render_text(bank: Bank) -> str:
     """text/plain: the quiz as readable text (a terminal, or a front that renders neither)."""
     lines = [plain(bank.title), ""]
     for i, q in enumerate(bank.questions, start=1):
-        lines.append(f"{i}. {plain(q.prompt)} [{TYPE_HINT[q.type]}]")
+        hint = answer_hint(q)
+        lines.append(f"{i}. {plain(q.prompt)}" + (f" [{hint}]" if hint else ""))
         for oid, text in _choices(q):
             lines.append(f"   ({oid}) {plain(text)}")
     lines.append("")

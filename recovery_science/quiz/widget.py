@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from ..bib import format_reference
 from .grading import QuizState, Result, grade
 from .schema import Bank, MultipleQuestion, NumericQuestion, Question, TrueFalseQuestion
-from .static import TYPE_HINT, plain, rich
+from .static import answer_hint, plain, rich
 
 _COLOURS = {"correct": "#1a7f37", "incorrect": "#b3261e", "invalid": "#6b4e00"}
 _HEADINGS = {"correct": "Correct.", "incorrect": "Not quite.", "invalid": "Not checked."}
@@ -27,7 +27,7 @@ class QuestionWidget(widgets.VBox):
         self.state = state
         self._on_change = on_change
         prompt = widgets.HTML(
-            f"<p><b>Question {number}.</b> {rich(question.prompt)} <i>{TYPE_HINT[question.type]}</i></p>"
+            f"<p><b>Question {number}.</b> {rich(question.prompt)} <i>{answer_hint(question)}</i></p>"
         )
         self.answer = self._make_answer(question)
         self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
