@@ -34,7 +34,32 @@ def depart_avoid_text(self, node):
     pass
 
 
+def _tidy_page(app, pagename, templatename, context, doctree):
+    """Fix two things the stack emits on every page.
+
+    - Extensions that register the same inline script twice (sphinx-thebe's THEBE_JS_URL
+      constant, sphinx-togglebutton's selector) make the browser throw "Identifier has already
+      been declared": keep the first of identical scripts.
+    - docutils marks bibliography entries role="doc-biblioentry" inside role="list", which
+      accessibility checkers reject (a list must hold list items): mark them as list items.
+    """
+    scripts = context.get("script_files")
+    if scripts:
+        seen, unique = set(), []
+        for script in scripts:
+            # an inline script may be registered with filename None and again with "" (Sphinx 7.4)
+            key = (getattr(script, "filename", script) or "", tuple(sorted(getattr(script, "attributes", {}).items())))
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        scripts[:] = unique
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
+    app.connect("html-page-context", _tidy_page)
     app.add_role("avoid", avoid_role)
     app.add_node(
         avoid_term,

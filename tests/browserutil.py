@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
@@ -50,6 +51,10 @@ class Watch:
         page.on("response", lambda r: r.status >= 400 and self.bad_responses.append(f"{r.status} {r.url}"))
         page.on("requestfailed", lambda r: self.failed_requests.append(f"{r.failure} {r.url}"))
 
+    def errors(self) -> set[str]:
+        """Uncaught exceptions and console errors, without stacks (comparable across loads)."""
+        return {e.split("\n", 1)[0] for e in self.page_errors} | {f"console: {e}" for e in self.console_errors}
+
     def outside_requests(self) -> list[str]:
         return [
             u for u in self.requests
@@ -69,6 +74,45 @@ def open_page(browser, base: str, **context_args) -> Iterator[tuple]:
         yield context, page, watch
     finally:
         context.close()
+
+
+_BASELINES: dict = {}
+
+
+def baseline_errors(browser, base: str, rel: str, init_script: str | None = None, context=None) -> set[str]:
+    """The errors a page shows with the quiz script blocked (same storage set-up).
+
+    Errors the page shows anyway (theme or extension scripts; tests/test_browser.py's per-page
+    test reports those) are not the quiz's: quiz tests fail only on errors beyond these.
+    With ``context`` the page is loaded in that context (e.g. a persistent one), not cached.
+    """
+    key = (base, rel, init_script)
+    if context is None and key in _BASELINES:
+        return _BASELINES[key]
+
+    def load(ctx):
+        if init_script:
+            ctx.add_init_script(init_script)
+        page = ctx.new_page()
+        page.route("**/_static/quiz.js*", lambda route: route.abort())
+        watch = Watch(base)
+        watch.attach(page)
+        goto(page, base, rel, wait_until="networkidle")
+        page.close()
+        return {e for e in watch.errors() if "Failed to load resource" not in e}
+
+    if context is not None:
+        return load(context)
+    ctx = browser.new_context()
+    try:
+        _BASELINES[key] = load(ctx)
+    finally:
+        ctx.close()
+    return _BASELINES[key]
+
+
+def new_errors(watch: Watch, baseline: set[str]) -> list[str]:
+    return sorted(watch.errors() - baseline)
 
 
 def goto(page, base: str, rel: str, wait_until: str = "load"):
@@ -128,6 +172,11 @@ def set_response(page, bank: str, question, response) -> None:
     page.locator(f"{prefix}-{response}").check()
 
 
+def number_text(x: float) -> str:
+    """A number as a student types it: plain decimal, never an exponent (quiz.js rejects those)."""
+    return format(Decimal(repr(float(x))), "f")
+
+
 def keyed_response(question):
     """The bank's right answer, as the form would hold it."""
     if question.type == "single":
@@ -136,7 +185,7 @@ def keyed_response(question):
         return [o.id for o in question.options if o.correct]
     if question.type == "truefalse":
         return "true" if question.answer else "false"
-    return repr(question.answer)
+    return number_text(question.answer)
 
 
 def wrong_response(question):
@@ -154,7 +203,7 @@ def wrong_response(question):
     if question.type == "truefalse":
         value = not question.answer
         return ("true" if value else "false"), [question.feedback.if_true if value else question.feedback.if_false]
-    return repr(question.answer + question.tolerance + max(1.0, abs(question.answer))), [question.feedback.high]
+    return number_text(question.answer + question.tolerance + max(1.0, abs(question.answer))), [question.feedback.high]
 
 
 def keyed_feedback(question) -> list[str]:

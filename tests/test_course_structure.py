@@ -55,6 +55,15 @@ def test_module_pattern(nb):
     assert "Running this notebook on your own computer" in text and "pip install" in text
 
 
+def test_markdown_reads_well_in_jupyterlab(nb):
+    """JupyterLab shows MyST directive fences as code blocks, so notebooks use blockquotes for
+    notes and myths; the only directive is the page's reference list."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for directive in re.findall(r"^(?:```|:::)\s*\{([a-z-]+)\}", cell.source, re.M):
+                assert directive == "footbibliography", f"{nb.path.name}: {{{directive}}} renders as code in JupyterLab"
+
+
 def test_objectives_match_the_bank(nb):
     text = _markdown(nb)
     section = text.split("## Learning objectives", 1)[1].split("\n## ", 1)[0]

@@ -272,8 +272,12 @@
     Object.keys(this.records).forEach(function (qid) {
       var rec = self.records[qid];
       if (rec.response !== null) {
+        // Re-grade what was saved: the bank may have changed since (ids are stable, keys may not be),
+        // and a stored status is never trusted over the answer it claims to describe.
+        var res = grade(self.questions[qid], rec.response);
+        rec.latest = res.status === "invalid" ? null : res.status;
         self.setResponse(qid, rec.response);
-        self.show(qid, grade(self.questions[qid], rec.response));
+        self.show(qid, res);
       } else {
         self.show(qid, null);
       }

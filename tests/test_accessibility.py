@@ -1,0 +1,119 @@
+"""axe-core scans of every built page, in the theme's light and dark modes, and of a quiz showing
+feedback. A violation of impact "serious" or "critical" fails; the message lists each one with
+the elements it hits so it can be fixed straight away.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from recovery_science.quiz import load_bank
+
+from browserutil import (
+    QUIZ_PAGES,
+    answer,
+    built_pages,
+    goto,
+    keyed_response,
+    open_page,
+    verdict,
+    wait_for_quiz,
+    wrong_response,
+)
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = ("serious", "critical")
+MODES = ("light", "dark")
+AXE = Axe()
+
+
+def _mode_script(mode: str) -> str:
+    # pydata-sphinx-theme reads localStorage "mode" (light/dark/auto) and "theme" in an inline
+    # script in <head>, then its JS sets <html data-theme> from them on DOMContentLoaded.
+    return f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+
+
+def _context_args(mode: str) -> dict:
+    return {"color_scheme": mode, "viewport": {"width": 1280, "height": 900}}
+
+
+def _ready(page, mode: str) -> None:
+    page.wait_for_load_state("networkidle")
+    page.evaluate("""async () => {
+        if (window.MathJax && MathJax.startup && MathJax.startup.promise) await MathJax.startup.promise;
+        await document.fonts.ready;
+    }""")
+    theme = page.evaluate("() => document.documentElement.dataset.theme")
+    assert theme == mode, f"expected <html data-theme={mode!r}>, got {theme!r}"
+
+
+def _scan(page) -> list[dict]:
+    return [v for v in AXE.run(page).response["violations"] if v.get("impact") in BLOCKING]
+
+
+def _summary(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for v in violations:
+            lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']}")
+            for node in v["nodes"][:8]:
+                target = " ".join(str(t) for t in node["target"])
+                detail = (node.get("failureSummary") or "").replace("\n", " ")
+                for check in node.get("any", []) + node.get("all", []) + node.get("none", []):
+                    data = check.get("data")
+                    if isinstance(data, dict) and "contrastRatio" in data:
+                        detail = (f"contrast {data.get('contrastRatio')} (needs {data.get('expectedContrastRatio')}), "
+                                  f"fg {data.get('fgColor')} on bg {data.get('bgColor')}")
+                lines.append(f"    {target}  [{detail[:200]}]")
+            if len(v["nodes"]) > 8:
+                lines.append(f"    ... and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_page_has_no_serious_axe_violation(browser, book_server, book_html, mode):
+    found = {}
+    with open_page(browser, book_server, **_context_args(mode)) as (context, page, watch):
+        context.add_init_script(_mode_script(mode))
+        for rel in built_pages(Path(book_html)):
+            goto(page, book_server, rel, wait_until="networkidle")
+            _ready(page, mode)
+            violations = _scan(page)
+            if violations:
+                found[f"{rel} [{mode}]"] = violations
+    assert not found, "axe serious/critical violations:\n" + _summary(found)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("bank_id", sorted(QUIZ_PAGES))
+def test_quiz_with_feedback_has_no_serious_axe_violation(browser, book_server, bank_id, mode):
+    """The quiz after answering: one question right, one wrong, one not checked, so the
+    feedback of every status (and its links) is on the page when axe scans it."""
+    bank = load_bank(bank_id)
+    by_type: dict[str, object] = {}
+    for q in bank.questions:
+        by_type.setdefault(q.type, q)
+    with open_page(browser, book_server, **_context_args(mode)) as (context, page, watch):
+        context.add_init_script(_mode_script(mode))
+        goto(page, book_server, QUIZ_PAGES[bank_id], wait_until="networkidle")
+        wait_for_quiz(page, bank_id)
+        _ready(page, mode)
+        first = bank.questions[0]
+        answer(page, bank_id, first, wrong_response(first)[0])
+        assert verdict(page, bank_id, first.id) == "Not quite."
+        for q in by_type.values():
+            if q.id == first.id:
+                continue
+            if q.type == "numeric":
+                answer(page, bank_id, q, "not a number")
+                assert verdict(page, bank_id, q.id) == "Not checked."
+            else:
+                answer(page, bank_id, q, keyed_response(q))
+                assert verdict(page, bank_id, q.id) == "Correct."
+        violations = _scan(page)
+    assert not violations, "axe serious/critical violations:\n" + _summary(
+        {f"{QUIZ_PAGES[bank_id]} with feedback [{mode}]": violations})
