@@ -51,6 +51,10 @@ def test_every_page_has_the_notice_help_and_favicon(book_html):
         assert (page.parent / icon["href"]).resolve().is_file(), f"{page.name}: favicon missing"
 
 
+def test_site_root_favicon(book_html):
+    assert (book_html / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
 def test_no_page_loads_anything_from_another_site(book_html):
     for page in _pages(book_html):
         soup = _soup(page)

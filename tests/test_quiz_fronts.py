@@ -128,3 +128,31 @@ def test_bank_text_is_escaped(monkeypatch):
     json_block = out.split('class="rs-quiz-data">', 1)[1].split("</script>", 1)[0]
     assert "<" not in json_block and ">" not in json_block
     assert '<del class="rs-avoid" title="term to avoid">clean</del> test' in out
+
+
+def _right_and_wrong(q):
+    """A keyed answer and a wrong one, as a student would enter them in the widget."""
+    if q.type == "single":
+        right = next(o.id for o in q.options if o.correct)
+        return right, next(o.id for o in q.options if not o.correct)
+    if q.type == "multiple":
+        keyed = [o.id for o in q.options if o.correct]
+        others = [o.id for o in q.options if not o.correct]
+        return keyed, (keyed + others[:1]) if others else keyed[:-1]  # a superset, or a subset
+    if q.type == "truefalse":
+        return q.answer, not q.answer
+    return f"{q.answer:g}".replace(".", ","), f"{q.answer + q.tolerance + 1:g}"
+
+
+@pytest.mark.parametrize("bank_id", ["00-how-this-course-works", "01-biology"])
+def test_every_question_of_every_bank_in_the_widget(bank_id):
+    bank = load_bank(bank_id)
+    quiz = quiz_widget(bank)
+    for q in bank.questions:
+        right, wrong = _right_and_wrong(q)
+        assert quiz.answer(q.id, wrong).status == "incorrect", q.id
+        w = quiz.question(q.id)
+        assert "Not quite." in w.feedback.value and "Source:" in w.feedback.value
+        assert quiz.answer(q.id, right).status == "correct", q.id
+        assert "Correct." in w.feedback.value and w.attempts.value == "Attempts: 2"
+    assert _score(quiz) == f"Score: {len(bank.questions)} of {len(bank.questions)} correct"
