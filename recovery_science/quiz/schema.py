@@ -62,20 +62,24 @@ class _Question(_Strict):
     source: Text
 
 
-def _unique_option_ids(options: list[Option]) -> list[Option]:
-    seen: set[str] = set()
-    for opt in options:
-        if opt.id in seen:
-            raise ValueError(f"option id '{opt.id}' is used twice")
-        seen.add(opt.id)
-    return options
+class _ChoiceQuestion(_Question):
+    """Single choice and multiple select: at least two options with unique ids."""
 
-
-class SingleQuestion(_Question):
-    type: Literal["single"]
     options: list[Option] = Field(min_length=2)
 
-    _unique = field_validator("options")(_unique_option_ids)
+    @field_validator("options")
+    @classmethod
+    def _unique_option_ids(cls, options: list[Option]) -> list[Option]:
+        seen: set[str] = set()
+        for opt in options:
+            if opt.id in seen:
+                raise ValueError(f"option id '{opt.id}' is used twice")
+            seen.add(opt.id)
+        return options
+
+
+class SingleQuestion(_ChoiceQuestion):
+    type: Literal["single"]
 
     @field_validator("options")
     @classmethod
@@ -86,11 +90,8 @@ class SingleQuestion(_Question):
         return options
 
 
-class MultipleQuestion(_Question):
+class MultipleQuestion(_ChoiceQuestion):
     type: Literal["multiple"]
-    options: list[Option] = Field(min_length=2)
-
-    _unique = field_validator("options")(_unique_option_ids)
 
     @field_validator("options")
     @classmethod
