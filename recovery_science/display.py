@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+from html import escape
 
 import ipywidgets as widgets
 
@@ -10,21 +10,23 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 class LiveBox(widgets.VBox):
-    """A VBox that, where no kernel can drive it (the static book), shows a short note instead.
+    """A VBox that, where no kernel can drive it (the static book), shows something else.
 
     JupyterLab renders the widget view; the book renders ``text/html`` (see
-    ``nb_mime_priority_overrides`` in ``_config.yml``), which says how to get the live version.
-    The note is the same on every run, so strict nbval can compare it.
+    ``nb_mime_priority_overrides`` in ``_config.yml``): a no-kernel version when one is given
+    (``html``), otherwise a note on how to get the live version. Both are the same on every run,
+    so strict nbval can compare them.
     """
 
-    def __init__(self, children, note: str, **kwargs):
+    def __init__(self, children, note: str, html: str | None = None, **kwargs):
         self.note = note
+        self.static_html = html
         super().__init__(children, **kwargs)
 
     def _repr_mimebundle_(self, **kwargs):
         data = {
             "text/plain": self.note,
-            "text/html": f'<p class="rs-live-note"><em>{html.escape(self.note)}</em></p>',
+            "text/html": self.static_html or f'<p class="rs-live-note"><em>{escape(self.note)}</em></p>',
         }
         view = super()._repr_mimebundle_(**kwargs)
         if view and WIDGET_VIEW in view:

@@ -24,6 +24,8 @@ real receptor systems are more complex, as the module text says.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 CAPTION = "Schematic model — illustrative, unitless parameters, not drug doses"
@@ -202,6 +204,37 @@ def plot_static():
     return fig
 
 
+def explorer_html(efficacy: float = PARTIAL_EFFICACY, antagonist: float = 3.0) -> str:
+    """The no-kernel version of :func:`explore` for the book: sliders and two SVG panels that
+    ``book/_static/emax.js`` draws with the same equations, in the reader's browser."""
+    params = json.dumps({"kd": KD, "ka": ANTAGONIST_KA, "n": 1.0})
+    return (
+        f'<div class="rs-emax" data-rs-emax=\'{params}\'>'
+        '<p class="rs-emax-title"><strong>Try the model here</strong> (it runs in your browser). '
+        f"{CAPTION}.</p>"
+        '<div class="rs-emax-controls">'
+        '<label for="rs-emax-efficacy">Efficacy of the second agonist: '
+        f'<output class="rs-emax-efficacy-out" for="rs-emax-efficacy">{efficacy:.2f}</output></label>'
+        f'<input type="range" class="rs-emax-efficacy" id="rs-emax-efficacy" min="0" max="1" step="0.05" value="{efficacy}">'
+        '<label for="rs-emax-antagonist">Antagonist amount (a/Ka): '
+        f'<output class="rs-emax-antagonist-out" for="rs-emax-antagonist">{antagonist:.1f}</output></label>'
+        f'<input type="range" class="rs-emax-antagonist" id="rs-emax-antagonist" min="0" max="30" step="0.5" value="{antagonist}">'
+        "</div>"
+        '<div class="rs-emax-panels">'
+        '<svg class="rs-emax-left" viewBox="0 0 340 230" role="img" '
+        'aria-label="Effect against concentration: full agonist and the second agonist"></svg>'
+        '<svg class="rs-emax-right" viewBox="0 0 340 230" role="img" '
+        'aria-label="Effect against concentration: full agonist alone and with the antagonist"></svg>'
+        "</div>"
+        '<p class="rs-emax-legend"><span class="rs-key rs-emax-full"></span> full agonist '
+        '<span class="rs-key rs-emax-partial"></span> second agonist '
+        '<span class="rs-key rs-emax-shifted"></span> full agonist with antagonist</p>'
+        '<p class="rs-emax-summary" aria-live="polite"></p>'
+        "<noscript><p>Turn on JavaScript to move the sliders; the figure above shows the same model.</p></noscript>"
+        "</div>"
+    )
+
+
 def explore():
     """Return an ipywidgets ``VBox`` with sliders that redraw the model (JupyterLab).
 
@@ -265,8 +298,9 @@ def explore():
     return LiveBox(
         [widgets.HBox([efficacy_slider, antagonist_slider]), summary, image],
         note=(
-            "Interactive version: open this notebook in JupyterLab (the launch button at the top "
-            "of the page, or a local copy) and move the sliders. The figure above shows the same model."
+            "Interactive version: run this notebook in JupyterLab and move the sliders. "
+            "The figure above shows the same model."
         ),
+        html=explorer_html(),
         layout=widgets.Layout(width="100%"),
     )

@@ -160,3 +160,10 @@ def test_explore_returns_widget():
     # Moving a slider redraws without error and updates the summary text.
     sliders[1].value = 1.0
     assert "2.00" in w.children[1].value
+
+
+def test_explore_shows_the_no_kernel_version_in_the_book():
+    bundle = receptor.explore()._repr_mimebundle_()
+    assert bundle["text/html"] == receptor.explorer_html()
+    assert 'id="rs-emax-efficacy"' in bundle["text/html"] and "not drug doses" in bundle["text/html"]
+    assert bundle["text/plain"].startswith("Interactive version")

@@ -1,0 +1,73 @@
+"""Module 1's no-kernel receptor model in the built book: the JavaScript port agrees with the
+Python model, and the sliders redraw it (keyboard only)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from recovery_science import receptor
+
+pytestmark = pytest.mark.browser
+PAGE = "notebooks/01-biology-of-opioid-dependence.html"
+
+
+@pytest.fixture()
+def page(browser, book_server):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{book_server}/{PAGE}")
+    page.wait_for_selector(".rs-emax.rs-ready")
+    yield page
+    assert not errors, errors
+    context.close()
+
+
+def test_javascript_model_matches_python(page):
+    grid = list(itertools.product(np.logspace(-3, 3, 13).tolist(), [0.0, 0.4, 1.0], [0.0, 1.0, 3.0, 30.0]))
+    js = page.evaluate(
+        "(grid) => grid.map(([c, e, a]) => window.RecoveryEmax.effectWithAntagonist(c, 1, e, a, 1, 1))", grid
+    )
+    py = [receptor.effect_with_antagonist(c, receptor.KD, e, a, receptor.ANTAGONIST_KA) for c, e, a in grid]
+    np.testing.assert_allclose(js, py, rtol=1e-12, atol=1e-15)
+    for a in (0.0, 1.0, 3.0, 30.0):
+        assert page.evaluate(f"window.RecoveryEmax.ec50WithAntagonist(1, {a}, 1, 1)") == pytest.approx(
+            receptor.ec50_with_antagonist(receptor.KD, a, receptor.ANTAGONIST_KA)
+        )
+
+
+def _partial_plateau(page) -> float:
+    """Highest point (smallest SVG y) of the second agonist's curve, as a fraction of the axis."""
+    ys = page.evaluate(
+        "() => document.querySelector('.rs-emax-left polyline.rs-emax-partial').getAttribute('points')"
+        ".split(' ').map(p => parseFloat(p.split(',')[1]))"
+    )
+    top, bottom = 14, 230 - 40  # the panel's plotting area (emax.js: T and H - B)
+    return (bottom - min(ys)) / (bottom - top)
+
+
+def test_sliders_redraw_by_keyboard(page):
+    summary = page.locator(".rs-emax-summary")
+    assert "0.40 of the full agonist" in summary.inner_text() and "4.00" in summary.inner_text()
+    assert _partial_plateau(page) == pytest.approx(0.4, abs=0.01)  # the ceiling
+
+    antagonist = page.locator("#rs-emax-antagonist")
+    antagonist.focus()
+    page.keyboard.press("Home")  # no antagonist: no shift
+    assert "1.00 (without it: 1.00), a 1.0-fold shift" in summary.inner_text()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # a/Ka = 1.0: EC50 doubles
+    assert page.locator(".rs-emax-antagonist-out").inner_text() == "1.0"
+    assert "2.00 (without it: 1.00), a 2.0-fold shift" in summary.inner_text()
+
+    page.keyboard.press("Shift+Tab")  # back to the efficacy slider
+    page.keyboard.press("End")
+    assert page.locator(".rs-emax-efficacy-out").inner_text() == "1.00"
+    assert _partial_plateau(page) == pytest.approx(1.0, abs=0.01)
+    page.keyboard.press("Home")  # efficacy 0: an antagonist's own curve is flat
+    assert _partial_plateau(page) == pytest.approx(0.0, abs=0.01)
+    assert page.locator(".rs-emax svg polyline").count() == 4
