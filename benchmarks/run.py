@@ -5,7 +5,7 @@
 - each notebook's execution time in a fresh kernel (includes kernel start-up);
 - strict nbval over every notebook;
 - for each built page: bytes of its HTML, plus the course's own JS/CSS it loads
-  (quiz.js, quiz.css), plus vendored MathJax where a page loads it; theme assets apart.
+  (quiz.js, quiz.css, emax.js), plus vendored MathJax where a page loads it; theme assets apart.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-OWN_ASSETS = ("quiz.js", "quiz.css")
+OWN_ASSETS = ("quiz.js", "quiz.css", "emax.js")
 
 
 def timed(cmd: list[str], **kw) -> float:
