@@ -77,8 +77,8 @@ DATASETS: dict[str, Dataset] = {
     "us_opioid_death_counts": Dataset("us_opioid_death_counts.csv", DeathCountRow),
 }
 
+MISSING = "an empty cell, but this column needs a value"
 _MESSAGES = {
-    "missing": "an empty cell, but this column needs a value",
     "int_parsing": "is not a whole number",
     "int_from_float": "is not a whole number",
     "float_parsing": "is not a valid number",
@@ -96,13 +96,13 @@ def _dtype(annotation) -> str:
     return "float64"
 
 
-def _message(err: dict, raw: str | None) -> str:
-    shown = repr(raw) if raw not in (None, "") else "empty cell"
-    if err["type"] == "missing" or (raw is not None and raw.strip() == "" and err["type"] in ("int_type", "float_type")):
-        return _MESSAGES["missing"]
+def _message(err: dict, raw: str) -> str:
+    """A cell's validation error in words; ``raw`` is the stripped cell text."""
+    if raw == "":  # a blank cell became None, which only an Optional column accepts
+        return MISSING
     if err["type"] in _MESSAGES:
-        return f"{shown} {_MESSAGES[err['type']]}"
-    return f"{shown}: {err['msg']}"
+        return f"{raw!r} {_MESSAGES[err['type']]}"
+    return f"{raw!r}: {err['msg']}"
 
 
 def read_csv_checked(path: str | Path, row: type[_Row], key: str | None = "year") -> pd.DataFrame:
@@ -141,7 +141,7 @@ def read_csv_checked(path: str | Path, row: type[_Row], key: str | None = "year"
         except ValidationError as exc:
             err = exc.errors()[0]
             column = str(err["loc"][0]) if err["loc"] else None
-            raise DatasetError(path, line_no, column, _message(err, raw.get(column))) from None
+            raise DatasetError(path, line_no, column, _message(err, raw.get(column, ""))) from None
         if key is not None:
             k = getattr(record, key)
             if k in seen:
