@@ -15,7 +15,13 @@ from .grading import QuizState, Result, grade
 from .schema import Bank, MultipleQuestion, NumericQuestion, Question, TrueFalseQuestion
 from .static import answer_hint, plain, rich
 
-_COLOURS = {"correct": "#1a7f37", "incorrect": "#b3261e", "invalid": "#6b4e00"}
+# JupyterLab's theme variables, so the verdict keeps its contrast in light and dark themes
+# (with a fixed fallback for front ends without them).
+_COLOURS = {
+    "correct": "var(--jp-success-color0, #1a7f37)",
+    "incorrect": "var(--jp-error-color0, #b3261e)",
+    "invalid": "var(--jp-warn-color0, #6b4e00)",
+}
 _HEADINGS = {"correct": "Correct.", "incorrect": "Not quite.", "invalid": "Not checked."}
 
 
