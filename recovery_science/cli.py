@@ -1,15 +1,263 @@
-"""The course's command-line tool (``recovery-science``); subcommands are added in later steps."""
+"""The course's command-line tool, ``recovery-science``.
+
+Subcommands (each has ``--help``; instructor tools add more here):
+
+- ``validate [PATH ...]``: check every question bank in ``data/quizzes/`` and every dataset
+  (manifest, pinned hash, cells), or only the given files. One line per problem, a summary, and
+  exit status 1 if there is any problem.
+- ``pin NAME ...``: after a deliberate, checked edit of a dataset, write its new SHA-256 into
+  ``data/datasets.yaml``.
+- ``generate [--check]``: regenerate the files derived from code and the manifest: the bank JSON
+  Schema ``data/quizzes/bank.schema.json`` and the dataset table of ``data/README.md``.
+
+Exit status: 0 all good, 1 problems found, 2 wrong usage or an unexpected internal error. No
+subcommand prints a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import Callable, Sequence
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="recovery-science", description="Recovery Science course tools.")
-    parser.parse_args(argv)
+def _out(line: str) -> None:
+    print(line, flush=True)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# ------------------------------------------------------------------------------------ validate
+
+
+def _bib_keys(problems: list[str]) -> set[str] | None:
+    from .bib import bib_keys
+    from .paths import bib_path
+
+    try:
+        return bib_keys()
+    except Exception as exc:  # noqa: BLE001 - pybtex raises many kinds; report one line
+        problems.append(
+            f"{bib_path()}: cannot read the bibliography ({' '.join(str(exc).split()) or type(exc).__name__}); "
+            "quiz sources are not checked"
+        )
+        return None
+
+
+def _check_bank(path: Path, keys: set[str] | None) -> list[str]:
+    from .quiz.schema import check_bank_file
+
+    _, problems = check_bank_file(path, keys)
+    return [str(p) for p in problems]
+
+
+def _check_csv_path(path: Path) -> list[str]:
+    """A CSV given on the command line: checked against the manifest entry of the same file name."""
+    from .data import check_dataset, manifest_problems
+
+    found, problems = manifest_problems(path.parent)
+    if not path.exists():
+        return [f"{path}: file not found"]
+    by_file = {ds.file: name for name, ds in found.items()}
+    if problems and path.name not in by_file:
+        return [str(p) for p in problems]
+    if path.name not in by_file:
+        return [f"{path}: not a course dataset: no entry for '{path.name}' in {path.parent / 'datasets.yaml'}"]
+    _, problems = check_dataset(by_file[path.name], path.parent)
+    return [str(p) for p in problems]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .data import check_dataset, manifest_problems
+    from .paths import data_dir, quiz_dir
+
+    lines: list[str] = []
+    keys = _bib_keys(lines)
+    banks = datasets_checked = 0
+    if args.paths:
+        for path in map(Path, args.paths):
+            if path.name == "datasets.yaml":
+                _, found = manifest_problems(path.parent)
+                lines += [str(p) for p in found]
+            elif path.suffix in (".yaml", ".yml"):
+                banks += 1
+                lines += _check_bank(path, keys)
+            elif path.suffix == ".csv":
+                datasets_checked += 1
+                lines += _check_csv_path(path)
+            elif not path.exists():
+                lines.append(f"{path}: file not found")
+            else:
+                lines.append(f"{path}: not a bank (.yaml), a dataset (.csv) or data/datasets.yaml")
+    else:
+        bank_files = sorted(quiz_dir().glob("*.yaml"))
+        if not bank_files:
+            lines.append(f"{quiz_dir()}: no question banks (*.yaml) found")
+        for path in bank_files:
+            banks += 1
+            lines += _check_bank(path, keys)
+        found, problems = manifest_problems(data_dir())
+        lines += [str(p) for p in problems]
+        for name in found:
+            datasets_checked += 1
+            _, problems = check_dataset(name, data_dir())
+            lines += [str(p) for p in problems if str(p) not in lines]
+    for line in lines:
+        _out(line)
+    checked = f"{_plural(banks, 'bank')} and {_plural(datasets_checked, 'dataset')}"
+    if lines:
+        _out(f"validate: {_plural(len(lines), 'problem')} in {checked}.")
+        return 1
+    _out(f"validate: {checked} checked, no problems.")
     return 0
+
+
+# ------------------------------------------------------------------------------------ pin
+
+
+def _pin(args: argparse.Namespace) -> int:
+    from .data import DatasetError, datasets, pin
+    from .paths import dataset_manifest_path
+
+    try:
+        names = list(datasets()) if args.all else args.names
+    except DatasetError as exc:
+        for p in exc.problems:
+            _out(str(p))
+        return 1
+    if not names:
+        _out("pin: name at least one dataset, or use --all")
+        return 2
+    status = 0
+    for name in names:
+        try:
+            old, new = pin(name)
+        except KeyError as exc:
+            _out(f"pin: {exc.args[0]}")
+            status = 1
+            continue
+        except DatasetError as exc:
+            for p in exc.problems:
+                _out(str(p))
+            _out(f"pin: '{name}' not pinned: fix the problems above first")
+            status = 1
+            continue
+        if old == new:
+            _out(f"pin: '{name}' already matches its pinned SHA-256 ({new[:12]}…)")
+        else:
+            _out(
+                f"pin: '{name}' pinned to {new[:12]}… (was {old[:12]}…) in {dataset_manifest_path()}; "
+                "update its provenance there if the source changed, then run: recovery-science generate"
+            )
+    return status
+
+
+# ------------------------------------------------------------------------------------ generate
+
+
+def generated_files() -> list[tuple[Path, Callable[[], str]]]:
+    """Each derived file and a function that returns its current content."""
+    from .data import readme_table, readme_with_table
+    from .paths import bank_schema_path, data_readme_path
+    from .quiz.schema import bank_json_schema
+
+    def schema() -> str:
+        return json.dumps(bank_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+    def readme() -> str:
+        return readme_with_table(data_readme_path().read_text(encoding="utf-8"), readme_table())
+
+    return [(bank_schema_path(), schema), (data_readme_path(), readme)]
+
+
+def _generate(args: argparse.Namespace) -> int:
+    stale = 0
+    for path, make in generated_files():
+        try:
+            new = make()
+        except Exception as exc:  # noqa: BLE001 - report the broken input in one line
+            _out(f"{path}: cannot generate ({' '.join(str(exc).split())})")
+            return 1
+        old = path.read_text(encoding="utf-8") if path.is_file() else None
+        if old == new:
+            continue
+        stale += 1
+        if args.check:
+            _out(f"{path}: out of date; run: recovery-science generate")
+        else:
+            path.write_text(new, encoding="utf-8")
+            _out(f"generate: wrote {path}")
+    if args.check and stale:
+        return 1
+    if not stale:
+        _out("generate: every generated file is current")
+    return 0
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recovery-science",
+        description="Recovery Science course tools: check banks and datasets, pin data, regenerate derived files.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    v = sub.add_parser(
+        "validate",
+        help="check every question bank and dataset (or the given files)",
+        description="Check every question bank in data/quizzes/ and every dataset declared in data/datasets.yaml "
+        "(pinned SHA-256 and every cell), or only the files given. Prints one line per problem and a "
+        "summary; exits 1 if there is any problem.",
+    )
+    v.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a bank (.yaml), a dataset (.csv) or data/datasets.yaml; default: everything",
+    )
+    v.set_defaults(func=_validate)
+
+    p = sub.add_parser(
+        "pin",
+        help="record a dataset's new SHA-256 after a deliberate edit",
+        description="Write the current SHA-256 of each named dataset into data/datasets.yaml. Only a file that "
+        "passes every check is pinned. Check the values and update the provenance first.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="dataset name, e.g. us_opioid_death_rates")
+    p.add_argument("--all", action="store_true", help="pin every dataset in the manifest")
+    p.set_defaults(func=_pin)
+
+    g = sub.add_parser(
+        "generate",
+        help="regenerate the bank JSON Schema and data/README.md's dataset table",
+        description="Regenerate data/quizzes/bank.schema.json (from the pydantic models) and the dataset table in "
+        "data/README.md (from data/datasets.yaml).",
+    )
+    g.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
+    g.set_defaults(func=_generate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # e.g. no course data found, a file that cannot be written
+        print(f"recovery-science {args.command}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the tool never ends with a traceback
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"recovery-science {args.command}: unexpected error: {type(exc).__name__}: {first}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

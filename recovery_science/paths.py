@@ -24,16 +24,13 @@ def course_root() -> Path:
     if env:
         root = Path(env).resolve()
         if not _is_course_root(root):
-            raise FileNotFoundError(
-                f"RECOVERY_SCIENCE_ROOT={env} does not hold data/ and book/references.bib"
-            )
+            raise FileNotFoundError(f"RECOVERY_SCIENCE_ROOT={env} does not hold data/ and book/references.bib")
         return root
     for candidate in (_PACKAGE_DIR.parent, _PACKAGE_DIR / "_course"):
         if _is_course_root(candidate):
             return candidate
     raise FileNotFoundError(
-        "Cannot find the course data. Run from a clone of the course repository, "
-        "or set RECOVERY_SCIENCE_ROOT to it."
+        "Cannot find the course data. Run from a clone of the course repository, or set RECOVERY_SCIENCE_ROOT to it."
     )
 
 
@@ -47,3 +44,17 @@ def quiz_dir() -> Path:
 
 def bib_path() -> Path:
     return course_root() / "book" / "references.bib"
+
+
+def dataset_manifest_path() -> Path:
+    """``data/datasets.yaml``: each dataset's provenance and pinned SHA-256."""
+    return data_dir() / "datasets.yaml"
+
+
+def bank_schema_path() -> Path:
+    """``data/quizzes/bank.schema.json``: the JSON Schema of a question bank."""
+    return quiz_dir() / "bank.schema.json"
+
+
+def data_readme_path() -> Path:
+    return data_dir() / "README.md"

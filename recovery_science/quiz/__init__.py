@@ -12,7 +12,7 @@ from pathlib import Path
 from ..bib import bib_keys
 from ..paths import quiz_dir
 from .grading import QuizState, Result, grade, parse_number
-from .schema import Bank, BankError, load_bank_file
+from .schema import Bank, BankError, check_bank_file, load_bank_file
 from .static import render_html, render_text
 
 __all__ = [
@@ -22,17 +22,31 @@ __all__ = [
 
 
 def load_bank(name_or_path: str | Path, bib: str | Path | None = None) -> Bank:
-    """Load and validate a bank by id (``data/quizzes/<id>.yaml``) or by path."""
+    """Load and validate a bank by id (``data/quizzes/<id>.yaml``) or by path.
+
+    Raises :class:`BankError` listing every problem (a missing file is one too).
+    """
     path = Path(name_or_path)
     if path.suffix not in (".yaml", ".yml"):
         path = quiz_dir() / f"{name_or_path}.yaml"
     if not path.is_file():
-        raise FileNotFoundError(f"no question bank {path}")
+        known = ", ".join(p.stem for p in sorted(path.parent.glob("*.yaml"))) if path.parent.is_dir() else ""
+        raise BankError(path, "bank", None, "no such question bank" + (f" (banks there: {known})" if known else ""))
     return load_bank_file(path, bib_keys(bib))
 
 
 def load_all_banks() -> list[Bank]:
-    return [load_bank(p) for p in sorted(quiz_dir().glob("*.yaml"))]
+    """Every bank in ``data/quizzes/``; one :class:`BankError` lists the problems of all of them."""
+    banks, problems = [], []
+    keys = bib_keys()
+    for path in sorted(quiz_dir().glob("*.yaml")):
+        bank, found = check_bank_file(path, keys)
+        problems += found
+        if bank is not None:
+            banks.append(bank)
+    if problems:
+        raise BankError(problems)
+    return banks
 
 
 def _in_kernel() -> bool:

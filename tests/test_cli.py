@@ -1,0 +1,144 @@
+"""The ``recovery-science`` command: validate (one line per problem, a summary, non-zero exit, never a
+traceback), pin and generate."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from recovery_science import paths
+from recovery_science.cli import main
+from recovery_science.paths import data_dir, quiz_dir
+
+EXE = Path(sys.executable).with_name("recovery-science")
+
+
+def _run(capsys, *argv: str) -> tuple[int, list[str], str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out.splitlines(), err
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    root = tmp_path / "course"
+    shutil.copytree(data_dir(), root / "data")
+    (root / "book").mkdir()
+    shutil.copy(paths.bib_path(), root / "book" / "references.bib")
+    monkeypatch.setenv("RECOVERY_SCIENCE_ROOT", str(root))
+    paths.course_root.cache_clear()
+    yield root
+    monkeypatch.delenv("RECOVERY_SCIENCE_ROOT")
+    paths.course_root.cache_clear()
+
+
+def test_console_script_help_lists_subcommands():
+    proc = subprocess.run([str(EXE), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for sub in ("validate", "pin", "generate"):
+        assert sub in proc.stdout
+
+
+@pytest.mark.parametrize("sub", ["validate", "pin", "generate"])
+def test_each_subcommand_has_help(capsys, sub):
+    with pytest.raises(SystemExit) as info:
+        main([sub, "--help"])
+    assert info.value.code == 0
+    assert f"usage: recovery-science {sub}" in capsys.readouterr().out
+
+
+def test_no_subcommand_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+    assert "usage: recovery-science" in capsys.readouterr().err
+
+
+def test_the_course_validates():
+    """The real banks and datasets, through the installed console script."""
+    proc = subprocess.run([str(EXE), "validate"], capture_output=True, text=True, timeout=120)
+    banks = len(list(quiz_dir().glob("*.yaml")))
+    assert (proc.returncode, proc.stdout, proc.stderr) == (
+        0,
+        f"validate: {banks} banks and 2 datasets checked, no problems.\n",
+        "",
+    )
+
+
+def test_validate_reports_every_problem_one_line_each(capsys, tmp_path):
+    raw = yaml.safe_load((quiz_dir() / "00-how-this-course-works.yaml").read_text())
+    raw["questions"][0]["promt"] = raw["questions"][0].pop("prompt")
+    raw["questions"][4]["answer"] = "21.4"
+    bank = tmp_path / "00-how-this-course-works.yaml"
+    bank.write_text(yaml.safe_dump(raw, sort_keys=False))
+    csv = tmp_path / "us_opioid_death_rates.csv"
+    csv.write_text((data_dir() / "us_opioid_death_rates.csv").read_text().replace("2020,21.4,", "2020,2.14e1,"))
+    shutil.copy(data_dir() / "datasets.yaml", tmp_path / "datasets.yaml")
+    shutil.copy(data_dir() / "us_opioid_death_counts.csv", tmp_path)
+    code, lines, _ = _run(capsys, "validate", str(bank), str(csv), str(tmp_path / "missing.yaml"))
+    assert code == 1
+    assert lines[-1] == "validate: 5 problems in 2 banks and 1 dataset."
+    problems = lines[:-1]
+    assert len(problems) == 5, problems
+    assert sum("unknown field 'promt' — did you mean 'prompt'?" in p for p in problems) == 1
+    assert sum("field 'answer': must be a number, found the text '21.4'; remove the quotes" in p for p in problems) == 1
+    assert sum("recovery-science pin us_opioid_death_rates" in p for p in problems) == 1
+    assert sum(p.startswith(f"{csv}:23: column 'any_opioid': '2.14e1'") for p in problems) == 1
+    assert f"{tmp_path / 'missing.yaml'}: bank: file not found" in problems
+
+
+def test_validate_odd_paths_without_traceback(capsys, tmp_path):
+    (tmp_path / "dir.yaml").mkdir()
+    (tmp_path / "notes.txt").write_text("x")
+    code, lines, _ = _run(
+        capsys, "validate", str(tmp_path / "dir.yaml"), str(tmp_path / "notes.txt"), str(tmp_path / "gone.csv")
+    )
+    assert code == 1
+    assert lines[:-1] == [
+        f"{tmp_path / 'dir.yaml'}: bank: not a file",
+        f"{tmp_path / 'notes.txt'}: not a bank (.yaml), a dataset (.csv) or data/datasets.yaml",
+        f"{tmp_path / 'gone.csv'}: file not found",
+    ]
+
+
+def test_changed_dataset_fails_validation_until_pinned(capsys, course_copy):
+    csv = course_copy / "data" / "us_opioid_death_counts.csv"
+    csv.write_text(csv.read_text().replace("2021,106699,", "2021,106700,"))
+    code, lines, _ = _run(capsys, "validate")
+    assert code == 1
+    assert len(lines) == 2 and lines[0].startswith(f"{csv}: content differs from the SHA-256 pinned")
+    assert lines[0].endswith("run: recovery-science pin us_opioid_death_counts")
+
+    code, lines, _ = _run(capsys, "pin", "us_opioid_death_counts")
+    assert code == 0 and lines[0].startswith("pin: 'us_opioid_death_counts' pinned to "), lines
+    code, lines, _ = _run(capsys, "validate")
+    assert (code, lines) == (0, ["validate: 2 banks and 2 datasets checked, no problems."])
+
+
+def test_broken_bank_in_the_course_fails_validate(capsys, course_copy):
+    bank = course_copy / "data" / "quizzes" / "01-biology.yaml"
+    bank.write_text(bank.read_text().replace("correct: true", "correct: yes", 1))
+    code, lines, _ = _run(capsys, "validate")
+    assert code == 1 and len(lines) == 2
+    assert lines[0].startswith(f"{bank}:") and "field 'options[0].correct': must be true or false" in lines[0]
+
+
+def test_pin_unknown_dataset(capsys):
+    code, lines, _ = _run(capsys, "pin", "nope")
+    assert code == 1 and lines[0].startswith("pin: unknown dataset 'nope'")
+
+
+def test_generate_check_and_write(capsys, course_copy):
+    assert _run(capsys, "generate", "--check")[0] == 0
+    schema = course_copy / "data" / "quizzes" / "bank.schema.json"
+    schema.write_text("{}\n")
+    code, lines, _ = _run(capsys, "generate", "--check")
+    assert (code, lines) == (1, [f"{schema}: out of date; run: recovery-science generate"])
+    assert _run(capsys, "generate")[0] == 0
+    assert _run(capsys, "generate", "--check")[0] == 0 and schema.read_text() != "{}\n"
