@@ -10,8 +10,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || { echo "Cannot create a virtual environment: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	@echo "Installing the locked libraries into $(VENV) (the first time takes a few minutes)..."
+	$(BIN)/python -m pip install --no-deps --progress-bar on -r requirements.lock
 	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
@@ -19,10 +19,17 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# ESLint (and espree, which the language test uses) for the course's JavaScript, from package-lock.json.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The tests need Node.js and npm: on Debian/Ubuntu run 'apt-get install nodejs npm'"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # Re-run every notebook top to bottom and store its outputs (after changing a notebook or the package).
@@ -32,7 +39,9 @@ notebooks: $(STAMP)
 # Refresh the lock from requirements.txt (CPython 3.11, Linux x86_64). The lock is installed
 # exactly (--no-deps, then pip check). rfc3987-syntax (and its lark) are left out: only an optional
 # jsonschema format check needs them, and importing them compiles ~40 grammars (+1.2 s to every
-# build and test run that imports jsonschema).
+# build and test run that imports jsonschema). Overriding the unsafe set also pins pip and setuptools
+# (pip-tools needs them), so the lock installs the same pip everywhere; --allow-unsafe is not used,
+# as it would pin rfc3987-syntax and lark again.
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --unsafe-package rfc3987-syntax --unsafe-package lark \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
