@@ -47,7 +47,10 @@ PERSON = (
     r"(?:I|I'm|you|he|she|they|we|who|person|people|patients?|clients?|someone|anyone|mother|father|"
     r"son|daughter|friend|partner|individuals?|adults?|teens?|adolescents?|women|men|residents?)"
 )
-BE = r"(?:is|was|are|were|be|been|being|am|'s|'re|stay|stays|stayed|staying|remain|remains|remained|get|gets|got|getting|keep|keeps|kept)"
+BE = (
+    r"(?:is|was|are|were|be|been|being|am|'s|'re|stay|stays|stayed|staying|remain|remains|remained|"
+    r"get|gets|got|getting|keep|keeps|kept)"
+)
 HARM_REDUCTION = (
     r"(?:equipment|needles?|syringes?|supplies|works|water|cookers?|cottons?|gear|injection|pipes?|"
     r"straws?|kits?|sites?|hands?)"
