@@ -122,3 +122,248 @@ def test_help_page(book_html):
     text = _soup(book_html / "book" / "help.html").get_text(" ", strip=True)
     for needle in ("1-800-662-4357", "988", "FindTreatment.gov", "911"):
         assert needle in text
+
+
+# ---------------------------------------------------------------------------------- bibliography
+def _bib_entries():
+    from pybtex.database import parse_file
+
+    from recovery_science.paths import bib_path
+
+    return parse_file(str(bib_path()), bib_format="bibtex").entries
+
+
+def _latex_text(value: str) -> str:
+    """A field as the book prints it (LaTeX markup decoded, e.g. {X} -> X)."""
+    from pybtex.richtext import Text
+
+    return Text.from_latex(value).render_as("text")
+
+
+def _plain(value: str) -> str:
+    """A field's characters without LaTeX parsing: escapes undone, braces dropped. Unlike the
+    LaTeX reading, a bare % stays text here, so a field that LaTeX cuts off does not match."""
+    return re.sub(r"\\([%_&#$])", r"\1", value).replace("{", "").replace("}", "")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+ACCESSED = re.compile(r"Accessed \d{4}-\d{2}-\d{2}")
+URL_IN_TEXT = re.compile(r"https?://[^\s]+[^\s.,;)]")
+# Names that keep their capitals wherever a title has them (BibTeX styles print titles in
+# sentence case, so each must be braced in references.bib).
+PROPER_NAMES = ("United States", "National Helpline", "CDC WONDER", "DSM-5-TR")
+
+
+def test_no_bib_field_has_a_bare_percent():
+    """In a .bib field a bare % starts a LaTeX comment and silently cuts the rest of the field."""
+    bad = [f"{key}: field {name}" for key, entry in _bib_entries().items()
+           for name, value in entry.fields.items() if re.search(r"(?<!\\)%", value)]
+    assert not bad, "write \\% instead of %: " + "; ".join(bad)
+
+
+def _bib_entry_html(book_html: Path) -> dict:
+    soup = _soup(book_html / "book" / "bibliography.html")
+    return {el["id"].removeprefix("cite-"): el for el in soup.select("[id^=cite-]")}
+
+
+def test_bibliography_shows_every_url_doi_note_and_access_date(book_html):
+    shown = _bib_entry_html(book_html)
+    checked = {"url": 0, "doi": 0, "note": 0, "accessed": 0}
+    for key, entry in _bib_entries().items():
+        el = shown[key]
+        hrefs = {a["href"] for a in el.find_all("a", href=True)}
+        text = _squash(el.get_text())
+        fields = entry.fields
+        if "url" in fields:
+            assert fields["url"] in hrefs, f"{key}: url {fields['url']} is not linked"
+            checked["url"] += 1
+        if "doi" in fields:
+            assert f"https://doi.org/{fields['doi']}" in hrefs, f"{key}: doi {fields['doi']} is not linked"
+            checked["doi"] += 1
+        if "urldate" in fields:
+            assert fields["urldate"] in text, f"{key}: urldate missing"
+            checked["accessed"] += 1
+        if "note" in fields:
+            note = _squash(_plain(fields["note"]))
+            assert note in text, f"{key}: the note is cut or missing: {note!r} not in {text!r}"
+            for url in URL_IN_TEXT.findall(note):
+                assert url in text, f"{key}: {url} missing"
+            checked["note"] += 1
+            if ACCESSED.search(note):
+                assert ACCESSED.search(note).group() in text
+                checked["accessed"] += 1
+    assert checked["url"] >= 20 and checked["doi"] >= 4 and checked["accessed"] >= 15, checked
+
+
+def test_braced_title_words_keep_their_capitals(book_html):
+    from pybtex.richtext import Protected, Text
+
+    shown = _bib_entry_html(book_html)
+    checked = 0
+    for key, entry in _bib_entries().items():
+        title = entry.fields["title"]
+        text = _squash(shown[key].get_text())
+        parsed = Text.from_latex(title)
+        whole = [p for p in parsed.parts if isinstance(p, Protected)]
+        for part in whole:
+            words = _squash(part.render_as("text"))
+            assert words in text, f"{key}: braced {words!r} lost its capitals"
+            checked += 1
+        for name in PROPER_NAMES:
+            if name in _latex_text(title):
+                assert name in text, f"{key}: '{name}' is printed in lower case: brace it in references.bib"
+    assert checked >= 5
+
+
+# ------------------------------------------------------------------------------ chrome and publishing
+def test_site_root_has_nojekyll(book_html):
+    # without it GitHub Pages (Jekyll) skips every folder starting with "_": no styles, no scripts
+    assert (book_html / ".nojekyll").is_file()
+
+
+def test_no_empty_general_index(book_html):
+    assert not (book_html / "genindex.html").exists()
+    for page in _pages(book_html):
+        assert "genindex.html" not in page.read_text(encoding="utf-8"), page.relative_to(book_html)
+
+
+def test_browser_tab_titles_do_not_repeat(book_html):
+    titles = {}
+    for page in _pages(book_html):
+        soup = _soup(page)
+        if soup.find("meta", attrs={"http-equiv": "Refresh"}):
+            continue
+        title = soup.title.get_text()
+        parts = [p.strip() for p in re.split(r"\s[—-]\s", title)]
+        assert len(parts) == len(set(parts)), f"{page.relative_to(book_html)}: <title>{title}</title>"
+        titles[page.relative_to(book_html).as_posix()] = title
+    assert titles["book/intro.html"] == "An open course on opioid use disorder — Recovery Science"
+
+
+# ------------------------------------------------------------------------------------------ text
+def _text(book_html: Path, rel: str) -> str:
+    soup = _soup(book_html / rel)
+    main = soup.select_one("[role=main]") or soup
+    return _squash(main.get_text(" "))
+
+
+def test_intro_describes_the_book_and_jupyterlab_accurately(book_html):
+    text = _text(book_html, "book/intro.html")
+    assert "static" not in text.lower(), "the sliders run in the book (emax.js), they are not static"
+    assert "receptor model" in text and "sliders" in text and "no kernel" in text
+    assert "ipywidgets" in text
+    # the clone command uses the repository the book's buttons point to, not a placeholder
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert f"git clone {config['repository']['url'].rstrip('/')}.git" in text
+    for page in _pages(book_html):
+        assert "<repository URL>" not in page.read_text(encoding="utf-8"), page.name
+    # Module 1 does have the no-kernel model the intro promises
+    module1 = _soup(book_html / "notebooks" / "01-biology-of-opioid-dependence.html")
+    assert module1.select_one(".rs-emax") is not None
+
+
+@pytest.mark.parametrize("rel", ["book/intro.html", "book/help.html"])
+def test_scope_is_the_united_states_with_a_pointer_elsewhere(book_html, rel):
+    text = _text(book_html, rel)
+    for needle in ("United States", "911", "988", "SAMHSA", "FDA", "DEA", "local emergency number",
+                   "World Health Organization"):
+        assert needle in text, f"{rel}: {needle!r}"
+    soup = _soup(book_html / rel)
+    assert soup.find("a", href=re.compile(r"bibliography\.html#cite-who2023overdose$")), rel
+
+
+# Words that mark material on overdose signs or deaths; a page I own that uses them puts a
+# content note first.
+DISTRESSING = re.compile(r"pinpoint|\bdied\b|\bdeaths?\b", re.I)
+OWN_PAGES = ["book/intro.html", "book/help.html", "book/privacy.html", "book/language.html",
+             "book/for-instructors.html"]
+
+
+@pytest.mark.parametrize("rel", OWN_PAGES)
+def test_content_note_comes_before_material_on_overdose_and_death(book_html, rel):
+    soup = _soup(book_html / rel)
+    main = soup.select_one("[role=main]")
+    notes = [a for a in main.select("div.admonition")
+             if _squash(a.select_one(".admonition-title").get_text()) == "Content note"]
+    text = main.get_text(" ")
+    hit = DISTRESSING.search(text)
+    if rel in ("book/intro.html", "book/help.html"):
+        assert hit and notes, f"{rel}: expected a content note"
+    if not hit:
+        return
+    assert notes, f"{rel}: mentions {hit.group()!r} without a content note"
+    note_at = text.index(notes[0].get_text(" "))
+    assert note_at < hit.start(), f"{rel}: {hit.group()!r} comes before the content note"
+
+
+def test_privacy_page_matches_what_the_book_stores(book_html):
+    text = _text(book_html, "book/privacy.html")
+    for page in ("book/help.html", "book/intro.html"):
+        assert _soup(book_html / page).find("a", href="privacy.html"), f"{page} does not link the privacy page"
+    # the storage key and the reset button the page names are the ones the quiz really uses
+    prefix = re.search(r"STORAGE_PREFIX\s*=\s*\"([^\"]+)\"", (book_html / "_static" / "quiz.js").read_text())
+    assert prefix, "quiz.js no longer names STORAGE_PREFIX"
+    named = re.search(r"starts with (\S+?) ", text)
+    assert named and prefix.group(1).startswith(named.group(1)), (named, prefix.group(1))
+    labels = {_squash(b.get_text()) for b in _soup(book_html / "notebooks" / "00-how-this-course-works.html").select(".rs-quiz button")}
+    assert "Reset quiz" in labels and "Reset quiz" in text, labels
+    for needle in ("localStorage", "sends nothing", "site data"):
+        assert needle in text, needle
+
+
+# ----------------------------------------------------------------------------------- in Chromium
+def _visible_search_controls(page) -> list[str]:
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '.search-button__button, input[type=search], form.bd-search')]
+        .filter((el) => !el.closest('dialog') && el.checkVisibility())
+        .map((el) => el.className)""")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390])
+def test_one_search_control_and_it_finds_pages(browser, book_server, width):
+    from browserutil import goto, open_page
+
+    with open_page(browser, book_server, viewport={"width": width, "height": 900}) as (context, page, watch):
+        goto(page, book_server, "book/language.html", wait_until="networkidle")
+        controls = _visible_search_controls(page)
+        assert len(controls) == 1, f"{width}px: {controls}"
+        page.locator(".search-button__button:visible").first.click()
+        field = page.locator("#pst-search-dialog input[type=search]")
+        field.fill("naloxone")
+        field.press("Enter")
+        page.wait_for_url("**/search.html?q=naloxone*")
+        page.wait_for_selector("#search-results li a")
+        hits = page.eval_on_selector_all("#search-results li a", "els => els.map(a => a.href)")
+        assert any(h.split("#")[0].endswith("book/help.html") for h in hits), hits
+        assert not watch.outside_requests(), watch.outside_requests()
+
+
+@pytest.mark.browser
+def test_search_snippets_leave_out_button_labels(browser, book_server, book_html):
+    """Sphinx's search page shows, for each hit, the page text around the query (its
+    Search.htmlToText, called on the fetched page). Quiz buttons must not be part of it."""
+    from browserutil import goto, open_page
+
+    pages = [p for p in _pages(book_html) if _soup(p).select("[role=main] button")]
+    assert pages, "no page has a button in its main area: nothing to check"
+    with open_page(browser, book_server) as (context, page, watch):
+        goto(page, book_server, "search.html", wait_until="networkidle")
+        for path in pages:
+            rel = path.relative_to(book_html).as_posix()
+            soup = _soup(path)
+            main = soup.select_one("[role=main]")
+            labels = {_squash(b.get_text()) for b in main.select("button") if _squash(b.get_text())}
+            for el in main.select(".headerlink, script, style, button, .rs-search-skip"):
+                el.decompose()
+            expected = main.get_text()
+            got = page.evaluate("""async (rel) => {
+                const html = await (await fetch(rel)).text();
+                return Search.htmlToText(html);
+            }""", rel)
+            for label in labels:
+                assert got.count(label) == expected.count(label), f"{rel}: button label {label!r} in the snippet text"
+            assert _squash(got) == _squash(expected), rel
