@@ -1,8 +1,14 @@
-"""Helpers shared by tests/test_browser.py and tests/test_accessibility.py (Playwright, sync API)."""
+"""Helpers for the JavaScript tests: Chromium pages (tests/test_browser.py and
+tests/test_accessibility.py, Playwright's sync API) and Node, with no browser (tests/test_node_*.py)."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import json
+import math
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -237,3 +243,90 @@ def quiz_state(page, bank: str) -> dict:
 
 def stored(page, bank: str):
     return page.evaluate("(k) => window.localStorage.getItem(k)", STORAGE_PREFIX + bank)
+
+
+# ------------------------------------------------------------------------------------------
+# Node: the course's JavaScript (UMD files in book/_static) run with no browser
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "book" / "_static"
+RPC = Path(__file__).resolve().parent / "js" / "rpc.js"
+
+
+def encode_json(value):
+    """``value`` as JSON-ready data; JSON has no infinity or NaN, so they travel as
+    ``{"$float": "inf" | "-inf" | "nan"}`` (tests/js/rpc.js decodes them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, (list, tuple)):
+        return [encode_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_json(v) for k, v in value.items()}
+    return value
+
+
+def decode_json(value):
+    if isinstance(value, list):
+        return [decode_json(v) for v in value]
+    if isinstance(value, dict):
+        if set(value) == {"$float"}:
+            return {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}[value["$float"]]
+        return {k: decode_json(v) for k, v in value.items()}
+    return value
+
+
+class Node:
+    """One long-lived ``node tests/js/rpc.js``: JSON lines in, JSON lines out."""
+
+    def __init__(self, exe: str):
+        self.proc = subprocess.Popen(
+            [exe, str(RPC)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            encoding="utf-8", cwd=ROOT, bufsize=1,
+        )
+
+    def _ask(self, request: dict):
+        self.proc.stdin.write(json.dumps(request, allow_nan=False) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"node exited (code {self.proc.poll()})")
+        answer = json.loads(line)
+        if "error" in answer:
+            raise RuntimeError(f"node: {answer['error']}")
+        return decode_json(answer["ok"])
+
+    def call(self, module: str, fn: str, *args):
+        """``require(book/_static/<module>)[fn](...args)`` in Node."""
+        return self._ask({"module": str(STATIC / module), "fn": fn, "args": encode_json(list(args))})
+
+    def batch(self, module: str, fn: str, arg_lists):
+        """One call per argument list, in one round trip."""
+        return self._ask({"module": str(STATIC / module), "fn": fn,
+                          "batch": [encode_json(list(a)) for a in arg_lists]})
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+_NODE: list[Node] = []
+
+
+def node_process(in_ci: bool) -> Node:
+    """The session's Node process (started once). Without node: skip, or fail under CI."""
+    import pytest
+
+    if not _NODE:
+        exe = shutil.which("node") or ("/usr/bin/node" if Path("/usr/bin/node").exists() else None)
+        if exe is None:
+            message = "no node found (apt-get install nodejs): the JavaScript grader and models are not checked"
+            if in_ci:
+                pytest.fail(message + "; under CI these tests must run")
+            pytest.skip(message)
+        _NODE.append(Node(exe))
+        atexit.register(_NODE[0].close)
+    return _NODE[0]

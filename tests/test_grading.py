@@ -1,4 +1,5 @@
-"""The Python grader against the shared grading cases (quiz.js runs the same file in test_browser)."""
+"""The Python grader against the shared grading cases (quiz.js runs the same file in Node:
+tests/test_node_grading.py)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from browserutil import decode_json
 
 from recovery_science.quiz.grading import QuizState, grade, parse_number
 from recovery_science.quiz.schema import parse_bank
 
 CASES_FILE = Path(__file__).with_name("grading_cases.json")
-DATA = json.loads(CASES_FILE.read_text())
+DATA = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 BANK = parse_bank(DATA["bank"], CASES_FILE.name, None)
 
 
@@ -25,7 +27,7 @@ def test_cases_cover_every_type_and_status():
 
 @pytest.mark.parametrize("case", DATA["cases"], ids=[c["name"] for c in DATA["cases"]])
 def test_python_grader(case):
-    result = grade(BANK.question(case["question"]), case["response"])
+    result = grade(BANK.question(case["question"]), decode_json(case["response"]))
     assert result.status == case["status"]
     assert list(result.feedback) == case["feedback"]
     if "outcome" in case:
@@ -37,10 +39,33 @@ def test_python_grader(case):
 @pytest.mark.parametrize(
     "text, expected",
     [("1.5", 1.5), ("1,5", 1.5), (" -2 ", -2.0), ("+3", 3.0), (".5", 0.5), ("5.", 5.0),
-     ("", None), ("abc", None), ("1,000.5", None), ("1e3", None), ("1.5%", None), (None, None), (True, None)],
+     ("", None), ("abc", None), ("1,000.5", None), ("1e3", None), ("1.5%", None), (None, None), (True, None),
+     ("\uff14.\uff17", 4.7), ("\u0664.\u0667", None), ("\U0001d7d2", None), ("inf", None), ("nan", None),
+     (float("inf"), None), (float("nan"), None), (10**400, None), (7, 7.0), ("1" + "0" * 400, None),
+     ("4.7\n", 4.7), ("\u00a0-2,5", -2.5)],
 )
 def test_parse_number(text, expected):
-    assert parse_number(text) == expected
+    got = parse_number(text)
+    assert got == expected and (got is None or isinstance(got, float))
+
+
+def test_epsilon_allows_the_bounds_and_no_more():
+    """In binary floating point 4.7 - 0.1 is 4.6000000000000005 and 0.7 + 0.1 is 0.7999999999999999:
+    the allowance keeps both bounds in range (EPSILON = 0 fails here), and no more than that."""
+    low, high = BANK.question("num-fp-low"), BANK.question("num-fp-high")
+    assert 4.7 - 0.1 > 4.6 and 0.7 + 0.1 < 0.8
+    assert grade(low, "4.6").status == "correct" and grade(low, 4.6).status == "correct"
+    assert grade(high, "0.8").status == "correct"
+    assert grade(low, "4.59999").outcome == "low" and grade(high, "0.80001").outcome == "high"
+
+
+def test_every_rule_is_in_the_cases():
+    """The disagreements the review found each have a case (full-width, Arabic-Indic, infinity,
+    a bare number and a dict given to a multiple-select question)."""
+    responses = {(c["question"], json.dumps(c["response"], ensure_ascii=False)) for c in DATA["cases"]}
+    for needed in [("num", '"４.７"'), ("num", '"٤.٧"'), ("num", '{"$float": "inf"}'), ("multi", "1"),
+                   ("multi", '{"a": true, "c": true}'), ("num-fp-low", '"4.6"'), ("num-fp-high", '"0,8"')]:
+        assert needed in responses, needed
 
 
 def test_score_is_latest_attempt_and_attempts_are_counted():

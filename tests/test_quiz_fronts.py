@@ -156,3 +156,52 @@ def test_every_question_of_every_bank_in_the_widget(bank_id):
         assert quiz.answer(q.id, right).status == "correct", q.id
         assert "Correct." in w.feedback.value and w.attempts.value == "Attempts: 2"
     assert _score(quiz) == f"Score: {len(bank.questions)} of {len(bank.questions)} correct"
+
+
+def test_widget_front_escapes_bank_text(monkeypatch):
+    """Prompt, feedback, explanation and title reach the widget front's HTML as text: a bank
+    holding <script> or <b> shows them literally (the widget renders ``widgets.HTML``)."""
+    monkeypatch.setattr("recovery_science.quiz.widget.format_reference", lambda key: "Ref <i>x</i>")
+    script, bold = "<script>alert(1)</script>", "<b>bold</b>"
+    raw = {
+        "id": "evil", "title": f"Title {bold}", "objectives": [{"id": "LO1", "text": "x"}],
+        "questions": [
+            {"id": "q1", "type": "single", "level": "apply", "objective": "LO1", "prompt": f"Prompt {script} {bold}",
+             "explanation": f"Explain {script} {bold}", "source": "k",
+             "options": [{"id": "a", "text": f"A {bold}", "feedback": f"Right {script} {bold}", "correct": True},
+                         {"id": "b", "text": "B", "feedback": f"Wrong {bold}"}]},
+            {"id": "q2", "type": "single", "level": "apply", "objective": "LO1", "prompt": "P", "explanation": "E",
+             "source": "k", "options": [{"id": "a", "text": "A", "feedback": "F", "correct": True},
+                                        {"id": "b", "text": "B", "feedback": "G"}]},
+        ],
+    }
+    quiz = quiz_widget(parse_bank(raw, "evil.json", None))
+    quiz.answer("q1", "a")
+    w = quiz.question("q1")
+    shown = [quiz.children[0].value, w.children[0].value, w.feedback.value]
+    everything = "\n".join(shown)
+    assert "<script>" not in everything and bold not in everything and "<i>x</i>" not in everything
+    assert "Title &lt;b&gt;bold&lt;/b&gt;" in shown[0]
+    assert "Prompt &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in shown[1]
+    for text in ("Right &lt;script&gt;", "Explain &lt;script&gt;", "Ref &lt;i&gt;x&lt;/i&gt;"):
+        assert text in shown[2], text
+    # option labels are plain widget descriptions (not HTML), the text kept as written
+    assert w.answer.options[0][0] == f"A {bold}"
+
+
+def test_type_table_drives_both_fronts():
+    """Every question type in the banks has one registry entry, and each front builds its input
+    from that entry alone."""
+    from recovery_science.quiz.types import TYPES
+
+    kinds = {"radio": widgets.RadioButtons, "checkbox": widgets.VBox, "number": widgets.Text}
+    quiz = quiz_widget(BANK)
+    for w in quiz.questions:
+        entry = TYPES[w.question.type]
+        assert isinstance(w.answer, kinds[entry.input]), w.question.id
+        if entry.input != "number":
+            html_out = render_html(BANK)
+            for oid, _text in entry.choices(w.question):
+                assert f'id="rsq-{BANK.id}-{w.question.id}-{oid}" name="rsq-{BANK.id}-{w.question.id}" ' \
+                       f'value="{oid}"' in html_out
+                assert f'type="{entry.input}"' in html_out

@@ -1,93 +1,226 @@
 /* Recovery Science: the static quiz front (no kernel, no server).
  *
- * Makes the HTML that recovery_science.quiz.static renders interactive. Grading follows
- * recovery_science/quiz/grading.py rule for rule; tests/grading_cases.json runs against both.
+ * Makes the HTML that recovery_science.quiz.static renders interactive. Grading follows the rules
+ * written down in recovery_science/quiz/grading.py (and DEVELOPING.md) rule for rule:
+ * tests/test_node_grading.py runs this file in Node on tests/grading_cases.json and on generated
+ * responses, against the Python grader. Everything above "DOM" below is pure (no document, no
+ * window), so Node can require() this file; in a page it starts the quizzes and sets
+ * window.RecoveryQuiz.
+ *
  * Answers, attempts and scores are kept in localStorage under "recovery-science:v1:<bank id>",
  * keyed by the stable question ids; the quiz still works when storage is blocked or holds
- * garbage. Bank text is never parsed as HTML: it is inserted with textContent.
+ * garbage, and a stored status is never trusted: saved answers are graded again on load.
+ * Bank text is never parsed as HTML: it is inserted with textContent.
  */
-(function () {
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.RecoveryQuiz = api;
+    api.start();
+  }
+})(this, function () {
   "use strict";
 
   var STORAGE_PREFIX = "recovery-science:v1:";
   var EPSILON = 1e-9;
-  var NUMBER = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
+  var NUMBER = /^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$/;
+  var OUTSIDE_BMP = /[\uD800-\uDFFF]/;   /* any surrogate: a character above U+FFFF, or a lone one */
+  var ASCII_SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;
   var MSG_CHOOSE_ONE = "Choose an answer, then press Check.";
   var MSG_CHOOSE_SOME = "Select at least one option, then press Check.";
   var MSG_NUMBER = "Enter a number such as 4.5 or 4,5 (digits only, no thousands separators).";
   var HEADINGS = { correct: "Correct.", incorrect: "Not quite.", invalid: "Not checked." };
   var AVOID = /\{avoid\}`([^`]+)`/g;
 
-  /* ---------------------------------------------------------------- grading (pure) */
+  function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
 
-  function parseNumber(text) {
-    if (typeof text === "number") return isFinite(text) ? text : null;
-    if (typeof text !== "string") return null;
-    var s = text.trim();
+  /* ---------------------------------------------------------------- grading rules (pure) */
+
+  function finite(x) { return isFinite(x) ? x : null; }
+
+  /* A typed number (or a number) as a finite number; null when it is not one. */
+  function parseNumber(value) {
+    if (typeof value === "number") return finite(value);
+    if (typeof value !== "string") return null;
+    if (OUTSIDE_BMP.test(value)) return null;
+    var s = value.normalize("NFKC").replace(ASCII_SPACE, "");
     if (!NUMBER.test(s)) return null;
-    return parseFloat(s.replace(",", "."));
+    return finite(parseFloat(s.replace(",", ".")));
   }
 
-  function asBool(response) {
-    if (response === true || response === false) return response;
-    if (typeof response === "string") {
-      var s = response.trim().toLowerCase();
-      if (s === "true") return true;
-      if (s === "false") return false;
+  /* A true/false response: true/false or exactly "true"/"false". */
+  function asBool(value) {
+    if (value === true || value === false) return value;
+    if (value === "true" || value === "false") return value === "true";
+    return null;
+  }
+
+  function findOption(q, id) {
+    for (var i = 0; i < q.options.length; i++) {
+      if (q.options[i].id === id) return q.options[i];
     }
     return null;
+  }
+
+  /* A multiple-select response as a set of option ids, or null when it is not one. */
+  function optionIds(q, value) {
+    if (!Array.isArray(value) || value.length === 0) return null;
+    var chosen = Object.create(null);
+    for (var i = 0; i < value.length; i++) {
+      if (typeof value[i] !== "string" || findOption(q, value[i]) === null) return null;
+      chosen[value[i]] = true;
+    }
+    return chosen;
   }
 
   function result(status, feedback, message, outcome) {
     return { status: status, feedback: feedback || [], message: message || "", outcome: outcome || "" };
   }
 
-  function grade(q, response) {
-    var i;
-    if (q.type === "single") {
-      for (i = 0; i < q.options.length; i++) {
-        if (q.options[i].id === response) {
-          return result(q.options[i].correct ? "correct" : "incorrect", [q.options[i].feedback]);
-        }
-      }
-      return result("invalid", [], MSG_CHOOSE_ONE);
-    }
-    if (q.type === "multiple") {
-      if (typeof response === "string") response = [response];
-      var chosen = {};
-      var nChosen = 0;
-      (Array.isArray(response) ? response : []).forEach(function (r) {
-        q.options.forEach(function (o) {
-          if (o.id === r && !chosen[r]) { chosen[r] = true; nChosen++; }
-        });
-      });
-      if (nChosen === 0) return result("invalid", [], MSG_CHOOSE_SOME);
-      var exact = true;
-      var feedback = [];
-      q.options.forEach(function (o) {
-        if (!!chosen[o.id] !== !!o.correct) exact = false;
-        if (chosen[o.id]) feedback.push(o.feedback);
-      });
-      return result(exact ? "correct" : "incorrect", feedback);
-    }
-    if (q.type === "truefalse") {
-      var value = asBool(response);
-      if (value === null) return result("invalid", [], MSG_CHOOSE_ONE);
-      var fb = value ? q.feedback.if_true : q.feedback.if_false;
-      return result(value === q.answer ? "correct" : "incorrect", [fb]);
-    }
-    if (q.type === "numeric") {
-      var x = parseNumber(response);
-      if (x === null) return result("invalid", [], MSG_NUMBER);
-      var slack = q.tolerance + EPSILON * Math.max(1, Math.abs(q.answer));
-      if (x < q.answer - slack) return result("incorrect", [q.feedback.low], "", "low");
-      if (x > q.answer + slack) return result("incorrect", [q.feedback.high], "", "high");
-      return result("correct", [q.feedback.correct], "", "correct");
-    }
-    throw new Error("unknown question type " + q.type);
+  function gradeSingle(q, response) {
+    var chosen = typeof response === "string" ? findOption(q, response) : null;
+    if (chosen === null) return result("invalid", [], MSG_CHOOSE_ONE);
+    return result(chosen.correct ? "correct" : "incorrect", [chosen.feedback]);
   }
 
-  /* ---------------------------------------------------------------- storage */
+  function gradeMultiple(q, response) {
+    var chosen = optionIds(q, response);
+    if (chosen === null) return result("invalid", [], MSG_CHOOSE_SOME);
+    var exact = true;
+    var feedback = [];
+    q.options.forEach(function (o) {
+      if (!!chosen[o.id] !== !!o.correct) exact = false;
+      if (chosen[o.id]) feedback.push(o.feedback);
+    });
+    return result(exact ? "correct" : "incorrect", feedback);
+  }
+
+  function gradeTrueFalse(q, response) {
+    var value = asBool(response);
+    if (value === null) return result("invalid", [], MSG_CHOOSE_ONE);
+    var fb = value ? q.feedback.if_true : q.feedback.if_false;
+    return result(value === q.answer ? "correct" : "incorrect", [fb]);
+  }
+
+  function gradeNumeric(q, response) {
+    var x = parseNumber(response);
+    if (x === null) return result("invalid", [], MSG_NUMBER);
+    var slack = q.tolerance + EPSILON * Math.max(1, Math.abs(q.answer));
+    if (x < q.answer - slack) return result("incorrect", [q.feedback.low], "", "low");
+    if (x > q.answer + slack) return result("incorrect", [q.feedback.high], "", "high");
+    return result("correct", [q.feedback.correct], "", "correct");
+  }
+
+  /* ---------------------------------------------------------------- per-type table */
+
+  /* How each kind of input is read, set and stored. The DOM functions take the question's form. */
+  function checkedValues(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("input:checked")).map(function (i) { return i.value; });
+  }
+
+  function setChecked(form, value) {
+    var chosen = Array.isArray(value) ? value : (value === null || value === undefined ? [] : [value]);
+    Array.prototype.forEach.call(form.querySelectorAll("input"), function (input) {
+      input.checked = chosen.indexOf(input.value) !== -1;
+    });
+  }
+
+  function isString(r) { return typeof r === "string"; }
+
+  var INPUTS = {
+    radio: {
+      read: function (form) { var v = checkedValues(form); return v.length ? v[0] : null; },
+      write: setChecked,
+      storable: isString
+    },
+    checkbox: {
+      read: checkedValues,
+      write: setChecked,
+      storable: function (r) { return Array.isArray(r) && r.every(isString); }
+    },
+    number: {
+      read: function (form) { return form.querySelector('input[type="text"]').value; },
+      write: function (form, value) {
+        form.querySelector('input[type="text"]').value = value === null || value === undefined ? "" : value;
+      },
+      storable: isString
+    }
+  };
+
+  /* One entry per question type, keyed like recovery_science/quiz/types.py's TYPES. */
+  var TYPES = {
+    single: { input: "radio", grade: gradeSingle },
+    multiple: { input: "checkbox", grade: gradeMultiple },
+    truefalse: { input: "radio", grade: gradeTrueFalse },
+    numeric: { input: "number", grade: gradeNumeric }
+  };
+
+  function questionType(type) {
+    if (!has(TYPES, type)) throw new Error("unknown question type " + type);
+    return TYPES[type];
+  }
+
+  function inputOf(q) { return INPUTS[questionType(q.type).input]; }
+
+  function grade(q, response) { return questionType(q.type).grade(q, response); }
+
+  /* ---------------------------------------------------------------- saved records (pure) */
+
+  var STATUSES = { correct: true, incorrect: true };
+
+  /* A bank's saved records from their stored text; anything malformed is dropped, never trusted. */
+  function parseRecords(text, questions) {
+    var records = {};
+    var raw;
+    try { raw = JSON.parse(text); } catch (e) { return records; }
+    if (!raw || typeof raw !== "object" || !raw.questions || typeof raw.questions !== "object") return records;
+    questions.forEach(function (q) {
+      var rec = has(raw.questions, q.id) ? raw.questions[q.id] : null;
+      if (!rec || typeof rec !== "object") return;
+      var attempts = rec.attempts;
+      if (typeof attempts !== "number" || !isFinite(attempts) || attempts < 0 || Math.floor(attempts) !== attempts) return;
+      var latest = rec.latest === null || rec.latest === undefined ? null : rec.latest;
+      if (latest !== null && !has(STATUSES, latest)) return;
+      var response = rec.response === undefined ? null : rec.response;
+      if (response !== null && !inputOf(q).storable(response)) return;
+      records[q.id] = { attempts: attempts, latest: latest, response: response };
+    });
+    return records;
+  }
+
+  function scoreOf(questions, records) {
+    var score = 0;
+    questions.forEach(function (q) {
+      if (has(records, q.id) && records[q.id].latest === "correct") score++;
+    });
+    return score;
+  }
+
+  /* Records as a reload shows them: every saved answer is graded again, and that result, never
+   * the stored status, decides what is shown and scored (the bank's key may have changed since,
+   * and a stored record may have been edited). Returns {records, results, score}; results[qid]
+   * is the result to show, or null for a question with no saved answer. */
+  function restoreRecords(questions, saved) {
+    var records = {};
+    var results = {};
+    questions.forEach(function (q) {
+      if (!has(saved, q.id)) return;
+      var rec = saved[q.id];
+      var res = rec.response === null ? null : grade(q, rec.response);
+      records[q.id] = {
+        attempts: rec.attempts,
+        latest: res === null || res.status === "invalid" ? null : res.status,
+        response: rec.response
+      };
+      results[q.id] = res;
+    });
+    return { records: records, results: results, score: scoreOf(questions, records) };
+  }
+
+  /* ---------------------------------------------------------------- DOM: storage */
 
   function openStorage() {
     try {
@@ -101,34 +234,11 @@
     }
   }
 
-  var STATUSES = { correct: true, incorrect: true };
-
-  function validResponse(q, r) {
-    if (r === null || r === undefined) return true;
-    if (q.type === "multiple") {
-      return Array.isArray(r) && r.every(function (x) { return typeof x === "string"; });
-    }
-    return typeof r === "string";
-  }
-
-  /* Read a bank's saved records; anything malformed is dropped, never trusted. */
   function loadRecords(storage, bankId, questions) {
-    var records = {};
-    if (!storage) return records;
-    var raw;
-    try { raw = JSON.parse(storage.getItem(STORAGE_PREFIX + bankId)); } catch (e) { return records; }
-    if (!raw || typeof raw !== "object" || !raw.questions || typeof raw.questions !== "object") return records;
-    questions.forEach(function (q) {
-      var rec = raw.questions[q.id];
-      if (!rec || typeof rec !== "object") return;
-      var attempts = rec.attempts;
-      if (typeof attempts !== "number" || !isFinite(attempts) || attempts < 0 || Math.floor(attempts) !== attempts) return;
-      var latest = rec.latest === null || rec.latest === undefined ? null : rec.latest;
-      if (latest !== null && !STATUSES[latest]) return;
-      if (!validResponse(q, rec.response)) return;
-      records[q.id] = { attempts: attempts, latest: latest, response: rec.response === undefined ? null : rec.response };
-    });
-    return records;
+    if (!storage) return {};
+    var text;
+    try { text = storage.getItem(STORAGE_PREFIX + bankId); } catch (e) { return {}; }
+    return parseRecords(text, questions);
   }
 
   function saveRecords(storage, bankId, records) {
@@ -138,7 +248,7 @@
     } catch (e) { /* quota or blocked: keep working without saving */ }
   }
 
-  /* ---------------------------------------------------------------- rendering helpers */
+  /* ---------------------------------------------------------------- DOM: rendering helpers */
 
   /* Text with {avoid}`term` markup, as DOM nodes (never innerHTML). */
   function appendRich(parent, text) {
@@ -210,25 +320,11 @@
   };
 
   Quiz.prototype.response = function (qid) {
-    var q = this.questions[qid];
-    var form = this.forms[qid];
-    if (q.type === "numeric") return form.querySelector('input[type="text"]').value;
-    var checked = Array.prototype.slice.call(form.querySelectorAll("input:checked")).map(function (i) { return i.value; });
-    if (q.type === "multiple") return checked;
-    return checked.length ? checked[0] : null;
+    return inputOf(this.questions[qid]).read(this.forms[qid]);
   };
 
   Quiz.prototype.setResponse = function (qid, value) {
-    var q = this.questions[qid];
-    var form = this.forms[qid];
-    if (q.type === "numeric") {
-      form.querySelector('input[type="text"]').value = value === null ? "" : value;
-      return;
-    }
-    var chosen = Array.isArray(value) ? value : (value === null ? [] : [value]);
-    Array.prototype.forEach.call(form.querySelectorAll("input"), function (input) {
-      input.checked = chosen.indexOf(input.value) !== -1;
-    });
+    inputOf(this.questions[qid]).write(this.forms[qid], value);
   };
 
   Quiz.prototype.check = function (qid) {
@@ -236,7 +332,7 @@
     var response = this.response(qid);
     var res = grade(q, response);
     if (res.status !== "invalid") {
-      var rec = this.records[qid] || { attempts: 0, latest: null, response: null };
+      var rec = has(this.records, qid) ? this.records[qid] : { attempts: 0, latest: null, response: null };
       rec.attempts += 1;
       rec.latest = res.status;
       rec.response = response;
@@ -249,8 +345,7 @@
   };
 
   Quiz.prototype.tryAgain = function (qid) {
-    var rec = this.records[qid];
-    if (rec) { rec.latest = null; rec.response = null; }
+    if (has(this.records, qid)) { this.records[qid].latest = null; this.records[qid].response = null; }
     saveRecords(this.storage, this.data.bank, this.records);
     this.setResponse(qid, null);
     this.show(qid, null);
@@ -269,18 +364,11 @@
 
   Quiz.prototype.restore = function () {
     var self = this;
-    Object.keys(this.records).forEach(function (qid) {
-      var rec = self.records[qid];
-      if (rec.response !== null) {
-        // Re-grade what was saved: the bank may have changed since (ids are stable, keys may not be),
-        // and a stored status is never trusted over the answer it claims to describe.
-        var res = grade(self.questions[qid], rec.response);
-        rec.latest = res.status === "invalid" ? null : res.status;
-        self.setResponse(qid, rec.response);
-        self.show(qid, res);
-      } else {
-        self.show(qid, null);
-      }
+    var restored = restoreRecords(this.data.questions, this.records);
+    this.records = restored.records;
+    Object.keys(restored.records).forEach(function (qid) {
+      self.setResponse(qid, restored.records[qid].response);
+      self.show(qid, restored.results[qid]);
     });
     this.updateScore();
   };
@@ -289,7 +377,7 @@
     var q = this.questions[qid];
     var form = this.forms[qid];
     var box = form.querySelector(".rs-feedback");
-    var rec = this.records[qid];
+    var rec = has(this.records, qid) ? this.records[qid] : null;
     form.querySelector(".rs-attempts").textContent = rec && rec.attempts ? "Attempts: " + rec.attempts : "";
     form.classList.remove("rs-correct", "rs-incorrect", "rs-invalid");
     box.textContent = "";
@@ -317,12 +405,7 @@
   };
 
   Quiz.prototype.updateScore = function () {
-    var self = this;
-    var score = 0;
-    this.data.questions.forEach(function (q) {
-      var rec = self.records[q.id];
-      if (rec && rec.latest === "correct") score++;
-    });
+    var score = scoreOf(this.data.questions, this.records);
     this.container.querySelector(".rs-score").textContent = String(score);
     return score;
   };
@@ -342,10 +425,25 @@
     return quizzes;
   }
 
-  window.RecoveryQuiz = { grade: grade, parseNumber: parseNumber, loadRecords: loadRecords, init: init };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  function start() {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", init);
+    } else {
+      init();
+    }
   }
-})();
+
+  return {
+    EPSILON: EPSILON,
+    TYPES: TYPES,
+    INPUTS: INPUTS,
+    grade: grade,
+    parseNumber: parseNumber,
+    parseRecords: parseRecords,
+    restoreRecords: restoreRecords,
+    scoreOf: scoreOf,
+    loadRecords: loadRecords,
+    init: init,
+    start: start
+  };
+});

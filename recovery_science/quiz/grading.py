@@ -1,27 +1,58 @@
-"""Grading rules, shared by the widget front (this module) and the static front
-(``book/_static/quiz.js``, a line-for-line port). ``tests/grading_cases.json`` runs against both.
+"""The grading rules, written down once. Two graders follow them: this module (the widget front)
+and ``book/_static/quiz.js`` (the book, no kernel). ``tests/grading_cases.json`` runs through both
+(``tests/test_grading.py``, and ``tests/test_node_grading.py`` in Node), and a hypothesis test
+compares them on generated responses. DEVELOPING.md repeats these rules for course developers.
 
-- single choice, true/false: correct iff the keyed option is chosen;
-- multiple select: correct iff exactly the keyed set is chosen (no partial credit); feedback is
-  given for every chosen option;
-- numeric: correct iff |x - answer| <= tolerance (bounds included, with a tiny allowance for
-  binary floating point); "1.5" and "1,5" both mean 1.5; a blank or non-number is not graded;
-- a question's score is its latest graded attempt; attempts are counted; an ungraded (invalid)
-  answer is not an attempt.
+What a response may be (anything else is **invalid**: it is not graded, does not count as an
+attempt, and the student is told what to enter):
+
+- **single choice**: a string that is one of the question's option ids.
+- **multiple select**: a list of option ids (a Python tuple also works: JSON has only lists), at
+  least one; a repeated id counts once. A bare string, a number, a dict, an empty list, or a list
+  holding anything that is not an option id (an unknown id, a number, a list) is invalid as a
+  whole. Correct iff exactly the keyed set is chosen (no partial credit); feedback is given for
+  every chosen option, in option order.
+- **true/false**: ``True``/``False``, or exactly the strings ``"true"``/``"false"`` (the form
+  values). ``"True"``, ``" true"``, ``1`` and ``0`` are invalid.
+- **numeric**: typed text, or a number.
+
+  - Text: any character outside Unicode's Basic Multilingual Plane (or a lone surrogate) makes
+    it invalid; then it is normalised with NFKC, and ASCII whitespace (space, tab, LF, VT, FF,
+    CR) is trimmed from both ends. What is left must be an optional sign (``+``/``-``), ASCII
+    digits ``0-9`` and at most one decimal mark, ``.`` or ``,``, with a digit on at least one
+    side of it: ``4.5``, ``4,5``, ``-.5``, ``5.``. So full-width ``４.７`` (NFKC makes it
+    ``4.7``) is accepted, while Arabic-Indic ``٤.٧``, exponents (``4.7e0``), thousands
+    separators (``1,000.5``), units (``4.7%``), ``inf`` and ``nan`` are invalid.
+    (Why the plane rule: Python 3.11 normalises with Unicode 14, browsers with newer tables;
+    newer characters such as the outlined digits U+1CCF0-U+1CCF9 normalise to ASCII digits in a
+    browser and not in Python. Inside the Basic Multilingual Plane both agree on every
+    character, which tests/test_node_grading.py checks one code point at a time.)
+  - A number (``int``/``float``, never a ``bool``) is taken as it is.
+  - Either way, a value that is not finite (infinity, NaN, or text too long to be a finite
+    float) is invalid.
+  - Correct iff ``|x - answer| <= tolerance`` with the bounds included: the comparison allows
+    ``EPSILON * max(1, |answer|)`` for binary floating point (``4.7 - 0.1`` is
+    ``4.6000000000000005`` and ``0.7 + 0.1`` is ``0.7999999999999999``, so without it ``4.6``
+    would be too low and ``0.8`` too high). Otherwise ``low`` or ``high`` feedback.
+
+A question's score is its latest graded attempt; attempts are counted; invalid answers are not.
+The per-type functions below are registered in :mod:`recovery_science.quiz.types`.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .schema import MultipleQuestion, NumericQuestion, Question, SingleQuestion, TrueFalseQuestion
-
 Status = Literal["correct", "incorrect", "invalid"]
 
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$")
-# Allowance for binary floating point at the tolerance bounds (4.7 - 0.2 is 4.499999...).
+# ASCII only: no \d (which matches every Unicode digit) and no re.match ($ allows a final "\n").
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)", re.ASCII)
+_ASCII_SPACE = " \t\n\v\f\r"
+# Allowance for binary floating point at the tolerance bounds (4.7 - 0.1 is 4.6000000000000005).
 EPSILON = 1e-9
 
 MSG_CHOOSE_ONE = "Choose an answer, then press Check."
@@ -41,60 +72,89 @@ class Result:
         return self.status == "correct"
 
 
-def parse_number(text: Any) -> float | None:
-    """Parse a typed number; ``None`` for blank or non-numbers. A comma is a decimal mark."""
-    if isinstance(text, bool) or text is None:
-        return None
-    if isinstance(text, (int, float)):
-        return float(text)
-    s = str(text).strip()
-    if not _NUMBER.match(s):
-        return None
-    return float(s.replace(",", "."))
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
 
 
-def _as_bool(response: Any) -> bool | None:
-    if isinstance(response, bool):
-        return response
-    if isinstance(response, str) and response.strip().lower() in ("true", "false"):
-        return response.strip().lower() == "true"
+def parse_number(value: Any) -> float | None:
+    """A typed number (or a number) as a finite float; ``None`` when it is not one (see above)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return _finite(float(value))
+        except OverflowError:  # an int too large for a float
+            return None
+    if not isinstance(value, str):
+        return None
+    if any(ord(ch) > 0xFFFF or 0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        return None
+    text = unicodedata.normalize("NFKC", value).strip(_ASCII_SPACE)
+    if not _NUMBER.fullmatch(text):
+        return None
+    return _finite(float(text.replace(",", ".")))
+
+
+def as_bool(value: Any) -> bool | None:
+    """A true/false response: ``True``/``False`` or exactly ``"true"``/``"false"``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
     return None
 
 
-def grade(question: Question, response: Any) -> Result:
-    if isinstance(question, SingleQuestion):
-        options = {o.id: o for o in question.options}
-        if not isinstance(response, str) or response not in options:
-            return Result("invalid", message=MSG_CHOOSE_ONE)
-        chosen = options[response]
-        return Result("correct" if chosen.correct else "incorrect", (chosen.feedback,))
-    if isinstance(question, MultipleQuestion):
-        if isinstance(response, str):
-            response = [response]
-        valid = {o.id for o in question.options}
-        chosen_ids = {r for r in (response or []) if isinstance(r, str) and r in valid}
-        if not chosen_ids:
-            return Result("invalid", message=MSG_CHOOSE_SOME)
-        keyed = {o.id for o in question.options if o.correct}
-        feedback = tuple(o.feedback for o in question.options if o.id in chosen_ids)
-        return Result("correct" if chosen_ids == keyed else "incorrect", feedback)
-    if isinstance(question, TrueFalseQuestion):
-        value = _as_bool(response)
-        if value is None:
-            return Result("invalid", message=MSG_CHOOSE_ONE)
-        fb = question.feedback.if_true if value else question.feedback.if_false
-        return Result("correct" if value == question.answer else "incorrect", (fb,))
-    if isinstance(question, NumericQuestion):
-        x = parse_number(response)
-        if x is None:
-            return Result("invalid", message=MSG_NUMBER)
-        slack = question.tolerance + EPSILON * max(1.0, abs(question.answer))
-        if x < question.answer - slack:
-            return Result("incorrect", (question.feedback.low,), outcome="low")
-        if x > question.answer + slack:
-            return Result("incorrect", (question.feedback.high,), outcome="high")
-        return Result("correct", (question.feedback.correct,), outcome="correct")
-    raise TypeError(f"unknown question type {type(question).__name__}")
+def option_ids(value: Any, valid: set[str]) -> set[str] | None:
+    """A multiple-select response as a set of option ids, or ``None`` when it is not one."""
+    if not isinstance(value, (list, tuple)) or not value:
+        return None
+    if not all(isinstance(v, str) and v in valid for v in value):
+        return None
+    return set(value)
+
+
+def grade_single(question, response: Any) -> Result:
+    options = {o.id: o for o in question.options}
+    if not isinstance(response, str) or response not in options:
+        return Result("invalid", message=MSG_CHOOSE_ONE)
+    chosen = options[response]
+    return Result("correct" if chosen.correct else "incorrect", (chosen.feedback,))
+
+
+def grade_multiple(question, response: Any) -> Result:
+    chosen = option_ids(response, {o.id for o in question.options})
+    if chosen is None:
+        return Result("invalid", message=MSG_CHOOSE_SOME)
+    keyed = {o.id for o in question.options if o.correct}
+    feedback = tuple(o.feedback for o in question.options if o.id in chosen)
+    return Result("correct" if chosen == keyed else "incorrect", feedback)
+
+
+def grade_truefalse(question, response: Any) -> Result:
+    value = as_bool(response)
+    if value is None:
+        return Result("invalid", message=MSG_CHOOSE_ONE)
+    fb = question.feedback.if_true if value else question.feedback.if_false
+    return Result("correct" if value == question.answer else "incorrect", (fb,))
+
+
+def grade_numeric(question, response: Any) -> Result:
+    x = parse_number(response)
+    if x is None:
+        return Result("invalid", message=MSG_NUMBER)
+    slack = question.tolerance + EPSILON * max(1.0, abs(question.answer))
+    if x < question.answer - slack:
+        return Result("incorrect", (question.feedback.low,), outcome="low")
+    if x > question.answer + slack:
+        return Result("incorrect", (question.feedback.high,), outcome="high")
+    return Result("correct", (question.feedback.correct,), outcome="correct")
+
+
+def grade(question, response: Any) -> Result:
+    """Grade one response to one question (the rules are in this module's docstring)."""
+    from .types import question_type
+
+    return question_type(question.type).grade(question, response)
 
 
 @dataclass

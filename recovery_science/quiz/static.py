@@ -14,15 +14,10 @@ import re
 from typing import Any
 
 from ..bib import format_reference
-from .schema import Bank, MultipleQuestion, NumericQuestion, Question, SingleQuestion, TrueFalseQuestion
+from .schema import Bank, Question
+from .types import question_type
 
 AVOID = re.compile(r"\{avoid\}`([^`]+)`")
-TYPE_HINT = {
-    "single": "Choose one answer.",
-    "multiple": "Select all that apply.",
-    "truefalse": "True or false?",
-    "numeric": "Type a number.",
-}
 BIBLIOGRAPHY_PAGE = "book/bibliography.html"
 
 
@@ -39,14 +34,6 @@ def plain(text: str) -> str:
     return AVOID.sub(lambda m: m.group(1), text)
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
-    if isinstance(question, (SingleQuestion, MultipleQuestion)):
-        return [(o.id, o.text) for o in question.options]
-    if isinstance(question, TrueFalseQuestion):
-        return [("true", "True"), ("false", "False")]
-    return []
-
-
 def client_question(question: Question) -> dict[str, Any]:
     """What quiz.js needs to grade one question and give feedback (same rules as grading.py)."""
     data: dict[str, Any] = {
@@ -55,17 +42,7 @@ def client_question(question: Question) -> dict[str, Any]:
         "explanation": question.explanation,
         "source": {"key": question.source, "text": format_reference(question.source)},
     }
-    if isinstance(question, (SingleQuestion, MultipleQuestion)):
-        data["options"] = [
-            {"id": o.id, "correct": o.correct, "feedback": o.feedback} for o in question.options
-        ]
-    elif isinstance(question, TrueFalseQuestion):
-        data["answer"] = question.answer
-        data["feedback"] = {"if_true": question.feedback.if_true, "if_false": question.feedback.if_false}
-    elif isinstance(question, NumericQuestion):
-        data["answer"] = question.answer
-        data["tolerance"] = question.tolerance
-        data["feedback"] = question.feedback.model_dump()
+    data.update(question_type(question.type).client(question))
     return data
 
 
@@ -76,7 +53,7 @@ def _json_for_script(obj: Any) -> str:
 
 def answer_hint(q: Question) -> str:
     """How to answer ("Choose one answer."), or "" when the prompt already says it."""
-    hint = TYPE_HINT[q.type]
+    hint = question_type(q.type).hint
     return "" if hint.rstrip(".?").lower() in q.prompt.lower() else hint
 
 
@@ -93,17 +70,17 @@ def _question_html(bank: Bank, number: int, q: Question) -> str:
         "<fieldset>",
         f'<legend><span class="rs-qnum">Question {number}.</span> {rich(q.prompt)}{_hint(q)}</legend>',
     ]
-    if isinstance(q, NumericQuestion):
-        label = f"Your answer{f' ({plain(q.unit)})' if q.unit else ''}"
+    kind = question_type(q.type).input
+    if kind == "number":
+        label = f"Your answer{f' ({plain(q.unit)})' if getattr(q, 'unit', None) else ''}"
         parts.append(
             f'<div class="rs-numeric"><label for="{qid}-input">{esc(label)}</label> '
             f'<input type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
             f'id="{qid}-input" name="{qid}-input"></div>'
         )
     else:
-        kind = "checkbox" if isinstance(q, MultipleQuestion) else "radio"
         parts.append('<div class="rs-options">')
-        for oid, text in _choices(q):
+        for oid, text in question_type(q.type).choices(q):
             iid = f"{qid}-{oid}"
             parts.append(
                 f'<div class="rs-option"><input type="{kind}" id="{iid}" name="{qid}" value="{esc(oid)}">'
@@ -151,7 +128,7 @@ def render_text(bank: Bank) -> str:
     for i, q in enumerate(bank.questions, start=1):
         hint = answer_hint(q)
         lines.append(f"{i}. {plain(q.prompt)}" + (f" [{hint}]" if hint else ""))
-        for oid, text in _choices(q):
+        for oid, text in question_type(q.type).choices(q):
             lines.append(f"   ({oid}) {plain(text)}")
     lines.append("")
     lines.append("Answer this quiz in JupyterLab (live kernel) or in the course book.")

@@ -12,8 +12,9 @@ import ipywidgets as widgets
 
 from ..bib import format_reference
 from .grading import QuizState, Result, grade
-from .schema import Bank, MultipleQuestion, NumericQuestion, Question, TrueFalseQuestion
+from .schema import Bank, Question
 from .static import answer_hint, plain, rich
+from .types import question_type
 
 # JupyterLab's theme variables, so the verdict keeps its contrast in light and dark themes
 # (with a fixed fallback for front ends without them).
@@ -49,40 +50,38 @@ class QuestionWidget(widgets.VBox):
 
     @staticmethod
     def _make_answer(q: Question) -> widgets.Widget:
-        if isinstance(q, MultipleQuestion):
-            boxes = [
-                widgets.Checkbox(value=False, description=plain(o.text), indent=False,
+        kind = question_type(q.type).input
+        choices = question_type(q.type).choices(q)
+        if kind == "checkbox":
+            return widgets.VBox([
+                widgets.Checkbox(value=False, description=plain(text), indent=False,
                                  layout=widgets.Layout(width="auto"))
-                for o in q.options
-            ]
-            return widgets.VBox(boxes)
-        if isinstance(q, NumericQuestion):
-            unit = f" ({plain(q.unit)})" if q.unit else ""
+                for _oid, text in choices
+            ])
+        if kind == "number":
+            unit = f" ({plain(q.unit)})" if getattr(q, "unit", None) else ""
             return widgets.Text(value="", placeholder="e.g. 4.5", description=f"Answer{unit}:",
                                 style={"description_width": "initial"})
-        if isinstance(q, TrueFalseQuestion):
-            options = [("True", "true"), ("False", "false")]
-        else:
-            options = [(plain(o.text), o.id) for o in q.options]
-        return widgets.RadioButtons(options=options, value=None, layout=widgets.Layout(width="auto"))
+        return widgets.RadioButtons(options=[(plain(text), oid) for oid, text in choices], value=None,
+                                    layout=widgets.Layout(width="auto"))
 
     def response(self) -> Any:
-        q = self.question
-        if isinstance(q, MultipleQuestion):
-            return [o.id for o, box in zip(q.options, self.answer.children) if box.value]
+        if question_type(self.question.type).input == "checkbox":
+            ids = [oid for oid, _text in question_type(self.question.type).choices(self.question)]
+            return [oid for oid, box in zip(ids, self.answer.children, strict=True) if box.value]
         return self.answer.value
 
     def set_response(self, value: Any) -> None:
-        """Set the answer as a student would (used by tests and by `QuizWidget.answer`)."""
-        q = self.question
-        if isinstance(q, MultipleQuestion):
-            chosen = set(value)
-            for o, box in zip(q.options, self.answer.children):
-                box.value = o.id in chosen
-        elif isinstance(q, TrueFalseQuestion) and isinstance(value, bool):
-            self.answer.value = "true" if value else "false"
+        """Set the answer as a student would (used by tests and by `QuizWidget.answer`); None clears."""
+        qtype = question_type(self.question.type)
+        if qtype.input == "checkbox":
+            chosen = set(value) if isinstance(value, (list, tuple, set)) else set()
+            for (oid, _text), box in zip(qtype.choices(self.question), self.answer.children, strict=True):
+                box.value = oid in chosen
+        elif qtype.input == "number":
+            self.answer.value = "" if value is None else str(value)
         else:
-            self.answer.value = value
+            self.answer.value = qtype.form_value(self.question, value)
 
     def submit(self) -> Result:
         response = self.response()
@@ -96,8 +95,7 @@ class QuestionWidget(widgets.VBox):
 
     def try_again(self) -> None:
         self.state.reset(self.question.id)
-        self.set_response([] if isinstance(self.question, MultipleQuestion) else
-                          ("" if isinstance(self.question, NumericQuestion) else None))
+        self.set_response(None)
         self.feedback.value = ""
         self._on_change()
 

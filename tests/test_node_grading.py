@@ -1,0 +1,161 @@
+"""book/_static/quiz.js in Node, with no browser, against the Python grader.
+
+One long-lived Node process (tests/js/rpc.js) answers JSON lines. The shared cases
+(tests/grading_cases.json) run through both graders case by case; hypothesis compares them on
+generated responses; every character of the Basic Multilingual Plane goes through both number
+parsers; and quiz.js's restore (a pure function) is checked on records whose stored status lies.
+Outside CI the file skips when node is missing; with CI=true it fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from browserutil import decode_json, node_process
+from conftest import IN_CI
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recovery_science.quiz import static as quiz_static
+from recovery_science.quiz.grading import EPSILON, grade, parse_number
+from recovery_science.quiz.schema import parse_bank
+from recovery_science.quiz.static import client_question
+from recovery_science.quiz.types import TYPES
+
+QUIZ = "quiz.js"
+CASES = json.loads(Path(__file__).with_name("grading_cases.json").read_text(encoding="utf-8"))
+BANK = parse_bank(CASES["bank"], "grading_cases.json", None)
+QIDS = [q.id for q in BANK.questions]
+
+
+@pytest.fixture(scope="module")
+def node():
+    return node_process(IN_CI)
+
+
+@pytest.fixture(scope="module")
+def client():
+    """What the page gives quiz.js for each question (the source is not graded)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(quiz_static, "format_reference", lambda key: "reference")
+        return {q.id: client_question(q) for q in BANK.questions}
+
+
+def _py(qid, response) -> dict:
+    r = grade(BANK.question(qid), response)
+    return {"status": r.status, "feedback": list(r.feedback), "message": r.message, "outcome": r.outcome}
+
+
+def _same(a: dict, b: dict) -> bool:
+    return all(a[k] == b[k] for k in ("status", "feedback", "message", "outcome"))
+
+
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["name"] for c in CASES["cases"]])
+def test_case_in_node_and_python(node, client, case):
+    response = decode_json(case["response"])
+    js = node.call(QUIZ, "grade", client[case["question"]], response)
+    py = _py(case["question"], response)
+    assert js["status"] == case["status"], js
+    assert js["feedback"] == case["feedback"]
+    assert js.get("outcome", "") == case.get("outcome", "")
+    assert _same(js, py), (js, py)
+    if case["status"] == "invalid":
+        assert js["message"], "an answer that is not graded needs a message saying why"
+
+
+def test_both_type_tables_list_the_same_types(node):
+    assert node.call(QUIZ, "TYPES") == {name: {"input": t.input} for name, t in TYPES.items()}
+    assert node.call(QUIZ, "EPSILON") == EPSILON
+
+
+def test_every_bmp_character_parses_alike(node):
+    """NFKC tables differ between Python (Unicode 14) and Node/browsers (newer): inside the Basic
+    Multilingual Plane both parsers must agree on every character, alone and inside a number."""
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    texts = chars + ["4" + ch + "7" for ch in chars]
+    js = node.batch(QUIZ, "parseNumber", [[t] for t in texts])
+    py = [parse_number(t) for t in texts]
+    differ = [(f"U+{ord(t[-1] if len(t) == 1 else t[1]):04X}", a, b)
+              for t, a, b in zip(texts, js, py, strict=True) if a != b]
+    assert not differ, differ[:20]
+    accepted = {t for t, v in zip(chars, py[: len(chars)], strict=True) if v is not None}
+    assert "\uff14" in accepted and "\u0664" not in accepted  # full-width 4 yes, Arabic-Indic 4 no
+
+
+# ------------------------------------------------------------------------------------------
+# hypothesis: the two graders agree on anything a front or a caller could hand them
+
+_ODD = ["\u00a0", "\u3000", "\u2007", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\ufeff", "\u2028",
+        "\uff10", "\uff14", "\uff17", "\uff0c", "\uff0e", "\uff0b", "\uff0d", "\u2212", "\u0664", "\u0667",
+        "\u066b", "\u0967", "\u00b2", "\u2074", "\u2084", "\u00bd", "\u2488", "\u2460", "\U0001d7d2",
+        "\U0001ccf4", "\ufe52", "\ufe63", "e", "E", "x", "_", "'", "%"]
+number_text = st.text(alphabet=st.sampled_from(list("0123456789+-.,  ") + _ODD), max_size=12)
+special_text = st.sampled_from(["inf", "-inf", "Infinity", "-Infinity", "nan", "NaN", "1e3", "0x10", "1_000",
+                                "9" * 400, "true", "false", "True", " true", "a", "b", "c", "x", "constructor",
+                                "__proto__", ""])
+option_id = st.sampled_from(["a", "b", "c", "d", "x", "constructor", "__proto__", "true", "A", ""])
+scalar = (number_text | special_text | st.text(max_size=8) | option_id | st.floats() | st.integers()
+          | st.integers(min_value=-(10**400), max_value=10**400) | st.booleans() | st.none())
+response = st.recursive(
+    scalar,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=4).filter(lambda k: k != "$float"), children, max_size=3),
+    max_leaves=6,
+) | st.lists(option_id, max_size=5)
+
+
+@settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                    HealthCheck.too_slow])
+@given(qid=st.sampled_from(QIDS), value=response)
+def test_graders_agree_on_generated_responses(node, client, qid, value):
+    js = node.call(QUIZ, "grade", client[qid], value)
+    py = _py(qid, value)
+    assert _same(js, py), (qid, value, js, py)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=scalar)
+def test_number_parsers_agree(node, value):
+    js, py = node.call(QUIZ, "parseNumber", value), parse_number(value)
+    # JSON writes an integral float such as 3.96150950739249e16 as an integer: compare as floats.
+    assert (js is None and py is None) or (py is not None and js is not None and float(js) == py), (value, js, py)
+
+
+# ------------------------------------------------------------------------------------------
+# restore: a stored status is never trusted over the answer it describes
+
+
+def _questions(client):
+    return [client[q] for q in QIDS]
+
+
+def test_restore_regrades_a_record_that_claims_correct(node, client):
+    saved = {"single": {"attempts": 1, "latest": "correct", "response": "a"},   # "a" is wrong
+             "num": {"attempts": 2, "latest": "incorrect", "response": "4,7"},  # "4,7" is right
+             "multi": {"attempts": 1, "latest": "correct", "response": ["x"]},  # not an answer any more
+             "tf-true": {"attempts": 3, "latest": None, "response": None}}      # after Try again
+    out = node.call(QUIZ, "restoreRecords", _questions(client), saved)
+    assert out["records"]["single"] == {"attempts": 1, "latest": "incorrect", "response": "a"}
+    assert out["results"]["single"]["status"] == "incorrect"
+    assert out["records"]["num"]["latest"] == "correct"
+    assert out["records"]["multi"]["latest"] is None and out["results"]["multi"]["status"] == "invalid"
+    assert out["records"]["tf-true"] == {"attempts": 3, "latest": None, "response": None}
+    assert out["results"]["tf-true"] is None
+    assert out["score"] == 1
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("not json", {}),
+    ("null", {}),
+    ('{"questions": {"single": {"attempts": -1, "latest": "correct", "response": "b"}}}', {}),
+    ('{"questions": {"single": {"attempts": 1, "latest": "hacked", "response": "b"}}}', {}),
+    ('{"questions": {"multi": {"attempts": 1, "latest": "correct", "response": "a"}}}', {}),
+    ('{"questions": {"num": {"attempts": 1, "latest": "correct", "response": 4.7}}}', {}),
+    ('{"questions": {"constructor": {"attempts": 1, "latest": "correct", "response": "b"}}}', {}),
+    ('{"questions": {"single": {"attempts": 2, "latest": "correct", "response": "b"}}}',
+     {"single": {"attempts": 2, "latest": "correct", "response": "b"}}),
+])
+def test_stored_records_are_checked_before_use(node, client, text, kept):
+    assert node.call(QUIZ, "parseRecords", text, _questions(client)) == kept
