@@ -20,20 +20,45 @@ Three textbook relationships (Hill/Emax and Gaddum), each vectorised over NumPy 
 
 Simplification: in this model the effect is proportional to occupancy, so the EC50 equals ``kd``;
 real receptor systems are more complex, as the module text says.
+
+The illustrative parameters (Kd, Ka, Hill coefficient, the concentration axis, the sliders'
+ranges and starting values) are written once, in ``data/tools/receptor.json``: this module reads
+them, and :func:`explorer_html` embeds them in the book page for ``book/_static/emax.js``, whose
+pure functions ``tests/test_node_emax.py`` runs in Node against the ones here.
 """
 
 from __future__ import annotations
 
+import html
 import json
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .paths import data_dir
+
 CAPTION = "Schematic model — illustrative, unitless parameters, not drug doses"
 
-# Illustrative parameters used by the figures (unitless).
-KD = 1.0
-PARTIAL_EFFICACY = 0.4
-ANTAGONIST_KA = 1.0
+
+def params_path() -> Path:
+    return data_dir() / "tools" / "receptor.json"
+
+
+def load_params(path: str | Path | None = None) -> dict[str, Any]:
+    """The tool's parameters (``data/tools/receptor.json``, or ``path``), without its comment."""
+    path = Path(path) if path is not None else params_path()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
+PARAMS = load_params()
+# Illustrative parameters used by the figures (unitless), from PARAMS.
+KD = float(PARAMS["model"]["kd"])
+PARTIAL_EFFICACY = float(PARAMS["model"]["partial_efficacy"])
+ANTAGONIST_KA = float(PARAMS["model"]["antagonist_kd"])
+HILL = float(PARAMS["model"]["hill"])
 
 __all__ = [
     "CAPTION",
@@ -126,22 +151,23 @@ def ec50_with_antagonist(kd, antagonist_conc, antagonist_kd, n=1.0):
 
 
 def _concentrations() -> np.ndarray:
-    # Four decades either side of KD, evenly spaced on a log axis.
-    return np.logspace(-3, 3, 301)
+    # The data file's decades (three either side of KD), evenly spaced on a log axis.
+    axis = PARAMS["concentration_log10"]
+    return np.logspace(axis["min"], axis["max"], 301)
 
 
 def _draw_efficacy_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY) -> None:
     c = _concentrations()
-    ax.semilogx(c, effect(c, KD, 1.0), color="#1b6ca8", lw=2.5, label="Full agonist (efficacy 1)")
+    ax.semilogx(c, effect(c, KD, 1.0, HILL), color="#1b6ca8", lw=2.5, label="Full agonist (efficacy 1)")
     ax.semilogx(
         c,
-        effect(c, KD, partial_efficacy),
+        effect(c, KD, partial_efficacy, HILL),
         color="#d9822b",
         lw=2.5,
         ls="--",
         label=f"Partial agonist (efficacy {partial_efficacy:g})",
     )
-    ax.semilogx(c, effect(c, KD, 0.0), color="#555555", lw=2, ls=":", label="Antagonist (efficacy 0)")
+    ax.semilogx(c, effect(c, KD, 0.0, HILL), color="#555555", lw=2, ls=":", label="Antagonist (efficacy 0)")
     ax.axhline(partial_efficacy, color="#d9822b", lw=0.8, alpha=0.6)
     ax.annotate(
         "ceiling",
@@ -154,24 +180,26 @@ def _draw_efficacy_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY) -> None
         fontsize=9,
     )
     ax.set_title("Efficacy: full vs partial agonist")
-    ax.set_xlabel("Agonist concentration (unitless, log scale; Kd = 1)")
+    ax.set_xlabel(f"Agonist concentration (unitless, log scale; Kd = {KD:g})")
     ax.set_ylabel("Effect (fraction of system maximum)")
     ax.set_ylim(-0.02, 1.05)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
 
 
-def _draw_antagonist_panel(ax, antagonist_conc: float = 3.0) -> None:
+def _draw_antagonist_panel(ax, antagonist_conc: float | None = None) -> None:
+    if antagonist_conc is None:
+        antagonist_conc = PARAMS["sliders"]["antagonist"]["value"]
     c = _concentrations()
-    ax.semilogx(c, effect(c, KD, 1.0), color="#1b6ca8", lw=2.5, label="Full agonist alone")
+    ax.semilogx(c, effect(c, KD, 1.0, HILL), color="#1b6ca8", lw=2.5, label="Full agonist alone")
     ax.semilogx(
         c,
-        effect_with_antagonist(c, KD, 1.0, antagonist_conc, ANTAGONIST_KA),
+        effect_with_antagonist(c, KD, 1.0, antagonist_conc, ANTAGONIST_KA, HILL),
         color="#7b3294",
         lw=2.5,
         ls="--",
         label=f"With antagonist (a/Ka = {antagonist_conc / ANTAGONIST_KA:g})",
     )
-    ec50 = ec50_with_antagonist(KD, antagonist_conc, ANTAGONIST_KA)
+    ec50 = ec50_with_antagonist(KD, antagonist_conc, ANTAGONIST_KA, HILL)
     ax.axhline(0.5, color="#999999", lw=0.8)
     ax.annotate(
         "",
@@ -180,7 +208,7 @@ def _draw_antagonist_panel(ax, antagonist_conc: float = 3.0) -> None:
         arrowprops={"arrowstyle": "->", "color": "#7b3294", "lw": 1.5},
     )
     ax.set_title("A competitive antagonist shifts the curve right")
-    ax.set_xlabel("Agonist concentration (unitless, log scale; Kd = 1)")
+    ax.set_xlabel(f"Agonist concentration (unitless, log scale; Kd = {KD:g})")
     ax.set_ylabel("Effect (fraction of system maximum)")
     ax.set_ylim(-0.02, 1.05)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
@@ -204,22 +232,39 @@ def plot_static():
     return fig
 
 
-def explorer_html(efficacy: float = PARTIAL_EFFICACY, antagonist: float = 3.0) -> str:
-    """The no-kernel version of :func:`explore` for the book: sliders and two SVG panels that
-    ``book/_static/emax.js`` draws with the same equations, in the reader's browser."""
-    params = json.dumps({"kd": KD, "ka": ANTAGONIST_KA, "n": 1.0})
+def _slider_html(name: str, spec: dict[str, Any], value: float) -> str:
+    iid = f"rs-emax-{name}"
     return (
-        f'<div class="rs-emax" data-rs-emax=\'{params}\'>'
+        f'<label for="{iid}">{html.escape(spec["label"])}: '
+        f'<output class="{iid}-out" for="{iid}">{value:.{spec["decimals"]}f}</output></label>'
+        f'<input type="range" class="{iid}" id="{iid}" min="{spec["min"]:g}" max="{spec["max"]:g}" '
+        f'step="{spec["step"]:g}" value="{value:g}" data-decimals="{spec["decimals"]}">'
+    )
+
+
+def explorer_html(efficacy: float | None = None, antagonist: float | None = None,
+                  params: dict[str, Any] | None = None) -> str:
+    """The no-kernel version of :func:`explore` for the book: sliders and two SVG panels that
+    ``book/_static/emax.js`` draws with the same equations, in the reader's browser.
+
+    The sliders' ranges and starting values and the model's parameters come from ``params``
+    (default: ``data/tools/receptor.json``); the model part is embedded for emax.js."""
+    params = PARAMS if params is None else params
+    sliders = params["sliders"]
+    efficacy = sliders["efficacy"]["value"] if efficacy is None else efficacy
+    antagonist = sliders["antagonist"]["value"] if antagonist is None else antagonist
+    embedded = json.dumps(
+        {"model": params["model"], "concentration_log10": params["concentration_log10"]},
+        sort_keys=True, separators=(",", ":"),
+    )
+    return (
+        f'<div class="rs-emax" data-rs-emax="{html.escape(embedded, quote=True)}">'
         '<p class="rs-emax-title"><strong>Try the model here</strong> (it runs in your browser). '
         f"{CAPTION}.</p>"
         '<div class="rs-emax-controls">'
-        '<label for="rs-emax-efficacy">Efficacy of the second agonist: '
-        f'<output class="rs-emax-efficacy-out" for="rs-emax-efficacy">{efficacy:.2f}</output></label>'
-        f'<input type="range" class="rs-emax-efficacy" id="rs-emax-efficacy" min="0" max="1" step="0.05" value="{efficacy}">'
-        '<label for="rs-emax-antagonist">Antagonist amount (a/Ka): '
-        f'<output class="rs-emax-antagonist-out" for="rs-emax-antagonist">{antagonist:.1f}</output></label>'
-        f'<input type="range" class="rs-emax-antagonist" id="rs-emax-antagonist" min="0" max="30" step="0.5" value="{antagonist}">'
-        "</div>"
+        + _slider_html("efficacy", sliders["efficacy"], efficacy)
+        + _slider_html("antagonist", sliders["antagonist"], antagonist)
+        + "</div>"
         '<div class="rs-emax-panels">'
         '<svg class="rs-emax-left" viewBox="0 0 340 230" role="img" '
         'aria-label="Effect against concentration: full agonist and the second agonist"></svg>'
@@ -249,26 +294,20 @@ def explore():
 
     from .display import LiveBox
 
-    efficacy_slider = widgets.FloatSlider(
-        value=PARTIAL_EFFICACY,
-        min=0.0,
-        max=1.0,
-        step=0.05,
-        description="Efficacy",
-        continuous_update=False,
-        readout_format=".2f",
-        style={"description_width": "initial"},
-    )
-    antagonist_slider = widgets.FloatSlider(
-        value=3.0,
-        min=0.0,
-        max=30.0,
-        step=0.5,
-        description="Antagonist (a/Ka)",
-        continuous_update=False,
-        readout_format=".1f",
-        style={"description_width": "initial"},
-    )
+    def slider(spec: dict[str, Any]) -> widgets.FloatSlider:
+        return widgets.FloatSlider(
+            value=spec["value"],
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            description=spec["widget_label"],
+            continuous_update=False,
+            readout_format=f".{spec['decimals']}f",
+            style={"description_width": "initial"},
+        )
+
+    efficacy_slider = slider(PARAMS["sliders"]["efficacy"])
+    antagonist_slider = slider(PARAMS["sliders"]["antagonist"])
     # The figure is drawn off-screen (a pyplot-free Figure) into an Image widget: no Output widget,
     # so nothing is printed into the cell and strict nbval sees the same output on every run.
     image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
@@ -277,7 +316,7 @@ def explore():
     def redraw(*_):
         eff = efficacy_slider.value
         a = antagonist_slider.value
-        ec50 = ec50_with_antagonist(KD, a, ANTAGONIST_KA)
+        ec50 = ec50_with_antagonist(KD, a, ANTAGONIST_KA, HILL)
         summary.value = (
             f"Maximum effect of the second agonist: <b>{eff:.2f}</b> of the full agonist. "
             f"EC50 of the full agonist with the antagonist: <b>{ec50:.2f}</b> "

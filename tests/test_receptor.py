@@ -167,3 +167,48 @@ def test_explore_shows_the_no_kernel_version_in_the_book():
     assert bundle["text/html"] == receptor.explorer_html()
     assert 'id="rs-emax-efficacy"' in bundle["text/html"] and "not drug doses" in bundle["text/html"]
     assert bundle["text/plain"].startswith("Interactive version")
+
+
+# --- parameters written once, in data/tools/receptor.json ---------------------------------
+
+def test_parameters_come_from_the_data_file():
+    import json
+
+    data = json.loads(receptor.params_path().read_text(encoding="utf-8"))
+    path = receptor.params_path()
+    assert path.relative_to(path.parents[2]).as_posix() == "data/tools/receptor.json"
+    assert (receptor.KD, receptor.ANTAGONIST_KA, receptor.HILL, receptor.PARTIAL_EFFICACY) == (
+        data["model"]["kd"], data["model"]["antagonist_kd"], data["model"]["hill"], data["model"]["partial_efficacy"])
+
+
+def _changed_params():
+    import copy
+
+    params = copy.deepcopy(receptor.PARAMS)
+    params["model"]["kd"] = 2.5
+    params["sliders"]["antagonist"].update(min=1.0, max=12.0, step=0.25, value=2.0)
+    params["sliders"]["efficacy"]["label"] = "Efficacy <b>'x'</b>"
+    return params
+
+
+def test_book_sliders_and_embedded_model_follow_the_parameters():
+    import html
+    import json
+    import re
+
+    params = _changed_params()
+    out = receptor.explorer_html(params=params)
+    assert 'id="rs-emax-antagonist" min="1" max="12" step="0.25" value="2"' in out
+    assert '<output class="rs-emax-antagonist-out" for="rs-emax-antagonist">2.0</output>' in out
+    assert "Efficacy &lt;b&gt;&#x27;x&#x27;&lt;/b&gt;:" in out  # labels are escaped
+    embedded = json.loads(html.unescape(re.search(r'data-rs-emax="([^"]*)"', out).group(1)))
+    assert embedded == {"model": params["model"], "concentration_log10": params["concentration_log10"]}
+    assert receptor.explorer_html() == receptor.explorer_html()  # deterministic
+
+
+def test_widget_sliders_follow_the_parameters(monkeypatch):
+    import ipywidgets as widgets
+
+    monkeypatch.setattr(receptor, "PARAMS", _changed_params())
+    sliders = [c for c in receptor.explore().children[0].children if isinstance(c, widgets.FloatSlider)]
+    assert [(s.min, s.max, s.step, s.value) for s in sliders][1] == (1.0, 12.0, 0.25, 2.0)

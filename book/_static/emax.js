@@ -1,15 +1,26 @@
 /* Recovery Science: the no-kernel version of Module 1's schematic receptor model.
  *
- * A port of recovery_science/receptor.py (Hill/Emax effect, Gaddum competitive antagonist) that
- * redraws two SVG panels when the sliders move. tests/test_browser_emax.py checks it against the
- * Python model. Schematic and unitless: not doses of any real drug.
+ * The model's pure functions (Hill/Emax effect, Gaddum competitive antagonist) match
+ * recovery_science/receptor.py; tests/test_node_emax.py runs them in Node against the Python
+ * model. The parameters are not written here: recovery_science.receptor.explorer_html embeds
+ * data/tools/receptor.json's model in the page (data-rs-emax) and renders the sliders' ranges
+ * from it. In a page this file redraws two SVG panels when the sliders move and sets
+ * window.RecoveryEmax; in Node, require() returns the same functions and touches no DOM.
+ * Schematic and unitless: not doses of any real drug.
  */
-(function () {
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.RecoveryEmax = api;
+    api.start();
+  }
+})(this, function () {
   "use strict";
 
-  var SVG = "http://www.w3.org/2000/svg";
-  var W = 340, H = 230, L = 46, R = 12, T = 14, B = 40;   // panel size and margins
-  var LOG_MIN = -3, LOG_MAX = 3;
+  /* ---------------------------------------------------------------- the model (pure) */
 
   function effectWithAntagonist(c, kd, efficacy, a, ka, n) {
     var x = Math.pow(c / kd, n);
@@ -20,8 +31,21 @@
     return kd * Math.pow(1 + a / ka, 1 / n);
   }
 
-  function px(logc) { return L + (logc - LOG_MIN) / (LOG_MAX - LOG_MIN) * (W - L - R); }
-  function py(y) { return T + (1 - y) * (H - T - B); }
+  /* What the summary line says for the sliders' values (model: data/tools/receptor.json's). */
+  function summary(model, eff, a) {
+    var kd = model.kd;
+    var ec50 = ec50WithAntagonist(kd, a, model.antagonist_kd, model.hill);
+    return "Maximum effect of the second agonist: " + eff.toFixed(2) + " of the full agonist. " +
+      "EC50 of the full agonist with the antagonist: " + ec50.toFixed(2) + " (without it: " + kd.toFixed(2) +
+      "), a " + (ec50 / kd).toFixed(1) + "-fold shift.";
+  }
+
+  /* ---------------------------------------------------------------- DOM: drawing */
+
+  var SVG = "http://www.w3.org/2000/svg";
+  var W = 340, H = 230, L = 46, R = 12, T = 14, B = 40;   // panel size and margins
+  var SUPERSCRIPT = { "-": "\u207B", "0": "\u2070", "1": "\u00B9", "2": "\u00B2", "3": "\u00B3", "4": "\u2074",
+    "5": "\u2075", "6": "\u2076", "7": "\u2077", "8": "\u2078", "9": "\u2079" };
 
   function node(tag, attrs, text) {
     var el = document.createElementNS(SVG, tag);
@@ -30,53 +54,69 @@
     return el;
   }
 
-  function axes(svg, title) {
-    svg.appendChild(node("line", { x1: L, y1: py(0), x2: W - R, y2: py(0), class: "rs-emax-axis" }));
-    svg.appendChild(node("line", { x1: L, y1: py(0), x2: L, y2: py(1.05), class: "rs-emax-axis" }));
-    for (var e = LOG_MIN; e <= LOG_MAX; e++) {
-      svg.appendChild(node("line", { x1: px(e), y1: py(0), x2: px(e), y2: py(0) + 4, class: "rs-emax-axis" }));
-      svg.appendChild(node("text", { x: px(e), y: py(0) + 15, "text-anchor": "middle", class: "rs-emax-tick" },
-        e === 0 ? "1" : "10" + (e < 0 ? "\u207B" : "") + "\u00B9\u00B2\u00B3".charAt(Math.abs(e) - 1)));
-    }
-    [0, 0.5, 1].forEach(function (v) {
-      svg.appendChild(node("text", { x: L - 6, y: py(v) + 4, "text-anchor": "end", class: "rs-emax-tick" }, String(v)));
-    });
-    svg.appendChild(node("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "rs-emax-label" },
-      "Agonist concentration (log scale; Kd = 1)"));
-    svg.appendChild(node("text", { x: L + 4, y: T + 2, class: "rs-emax-label" }, title));
+  function power(e) {
+    if (e === 0) return "1";
+    return "10" + String(e).split("").map(function (ch) { return SUPERSCRIPT[ch]; }).join("");
   }
 
-  function curve(svg, fn, cls) {
+  function Panel(svg, axis) {
+    this.svg = svg;
+    this.min = axis.min;
+    this.max = axis.max;
+  }
+
+  Panel.prototype.px = function (logc) { return L + (logc - this.min) / (this.max - this.min) * (W - L - R); };
+  Panel.prototype.py = function (y) { return T + (1 - y) * (H - T - B); };
+
+  Panel.prototype.axes = function (title, kd) {
+    var svg = this.svg, self = this;
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    svg.appendChild(node("line", { x1: L, y1: this.py(0), x2: W - R, y2: this.py(0), class: "rs-emax-axis" }));
+    svg.appendChild(node("line", { x1: L, y1: this.py(0), x2: L, y2: this.py(1.05), class: "rs-emax-axis" }));
+    for (var e = Math.ceil(this.min); e <= this.max; e++) {
+      svg.appendChild(node("line", { x1: this.px(e), y1: this.py(0), x2: this.px(e), y2: this.py(0) + 4, class: "rs-emax-axis" }));
+      svg.appendChild(node("text", { x: this.px(e), y: this.py(0) + 15, "text-anchor": "middle", class: "rs-emax-tick" }, power(e)));
+    }
+    [0, 0.5, 1].forEach(function (v) {
+      svg.appendChild(node("text", { x: L - 6, y: self.py(v) + 4, "text-anchor": "end", class: "rs-emax-tick" }, String(v)));
+    });
+    svg.appendChild(node("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "rs-emax-label" },
+      "Agonist concentration (log scale; Kd = " + kd + ")"));
+    svg.appendChild(node("text", { x: L + 4, y: T + 2, class: "rs-emax-label" }, title));
+  };
+
+  Panel.prototype.curve = function (fn, cls) {
     var pts = [];
     for (var i = 0; i <= 120; i++) {
-      var logc = LOG_MIN + (LOG_MAX - LOG_MIN) * i / 120;
-      pts.push(px(logc).toFixed(1) + "," + py(fn(Math.pow(10, logc))).toFixed(1));
+      var logc = this.min + (this.max - this.min) * i / 120;
+      pts.push(this.px(logc).toFixed(1) + "," + this.py(fn(Math.pow(10, logc))).toFixed(1));
     }
-    svg.appendChild(node("polyline", { points: pts.join(" "), class: "rs-emax-curve " + cls, fill: "none" }));
+    this.svg.appendChild(node("polyline", { points: pts.join(" "), class: "rs-emax-curve " + cls, fill: "none" }));
+  };
+
+  function sliderValue(box, name) {
+    var input = box.querySelector(".rs-emax-" + name);
+    var value = parseFloat(input.value);
+    box.querySelector(".rs-emax-" + name + "-out").textContent = value.toFixed(parseInt(input.getAttribute("data-decimals"), 10));
+    return value;
   }
 
   function draw(box, params) {
-    var eff = parseFloat(box.querySelector(".rs-emax-efficacy").value);
-    var a = parseFloat(box.querySelector(".rs-emax-antagonist").value);
-    var kd = params.kd, ka = params.ka, n = params.n;
-    box.querySelector(".rs-emax-efficacy-out").textContent = eff.toFixed(2);
-    box.querySelector(".rs-emax-antagonist-out").textContent = a.toFixed(1);
-
-    var left = box.querySelector(".rs-emax-left");
-    var right = box.querySelector(".rs-emax-right");
-    [left, right].forEach(function (svg) { while (svg.firstChild) svg.removeChild(svg.firstChild); });
-    axes(left, "Full agonist vs second agonist");
-    curve(left, function (c) { return effectWithAntagonist(c, kd, 1, 0, ka, n); }, "rs-emax-full");
-    curve(left, function (c) { return effectWithAntagonist(c, kd, eff, 0, ka, n); }, "rs-emax-partial");
-    axes(right, "Full agonist with antagonist");
-    curve(right, function (c) { return effectWithAntagonist(c, kd, 1, 0, ka, n); }, "rs-emax-full");
-    curve(right, function (c) { return effectWithAntagonist(c, kd, 1, a, ka, n); }, "rs-emax-shifted");
-
-    var ec50 = ec50WithAntagonist(kd, a, ka, n);
-    box.querySelector(".rs-emax-summary").textContent =
-      "Maximum effect of the second agonist: " + eff.toFixed(2) + " of the full agonist. " +
-      "EC50 of the full agonist with the antagonist: " + ec50.toFixed(2) + " (without it: " + kd.toFixed(2) +
-      "), a " + (ec50 / kd).toFixed(1) + "-fold shift.";
+    var m = params.model;
+    var eff = sliderValue(box, "efficacy");
+    var a = sliderValue(box, "antagonist");
+    var left = new Panel(box.querySelector(".rs-emax-left"), params.concentration_log10);
+    var right = new Panel(box.querySelector(".rs-emax-right"), params.concentration_log10);
+    function agonist(efficacy, antagonist) {
+      return function (c) { return effectWithAntagonist(c, m.kd, efficacy, antagonist, m.antagonist_kd, m.hill); };
+    }
+    left.axes("Full agonist vs second agonist", m.kd);
+    left.curve(agonist(1, 0), "rs-emax-full");
+    left.curve(agonist(eff, 0), "rs-emax-partial");
+    right.axes("Full agonist with antagonist", m.kd);
+    right.curve(agonist(1, 0), "rs-emax-full");
+    right.curve(agonist(1, a), "rs-emax-shifted");
+    box.querySelector(".rs-emax-summary").textContent = summary(m, eff, a);
   }
 
   function init() {
@@ -84,7 +124,7 @@
       if (box.__rsEmax) return;
       box.__rsEmax = true;
       var params = JSON.parse(box.getAttribute("data-rs-emax"));
-      box.querySelectorAll("input[type=range]").forEach(function (input) {
+      Array.prototype.forEach.call(box.querySelectorAll("input[type=range]"), function (input) {
         input.addEventListener("input", function () { draw(box, params); });
       });
       box.classList.add("rs-ready");
@@ -92,10 +132,19 @@
     });
   }
 
-  window.RecoveryEmax = { effectWithAntagonist: effectWithAntagonist, ec50WithAntagonist: ec50WithAntagonist, init: init };
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
+  function start() {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", init);
+    } else {
+      init();
+    }
   }
-})();
+
+  return {
+    effectWithAntagonist: effectWithAntagonist,
+    ec50WithAntagonist: ec50WithAntagonist,
+    summary: summary,
+    init: init,
+    start: start
+  };
+});
