@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import xml.etree.ElementTree as ET
-from collections import defaultdict
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,7 +128,8 @@ def page_weights(out: Path) -> None:
     static = html_dir / "_static"
     own = sum((static / name).stat().st_size for name in OWN_ASSETS)
     mathjax = (static / "vendor" / "mathjax" / "tex-chtml.js").stat().st_size
-    print(f"\ncourse assets: {', '.join(OWN_ASSETS)} = {own / 1024:.1f} KiB; vendored MathJax {mathjax / 1024:.0f} KiB (math pages only)")
+    print(f"\ncourse assets: {', '.join(OWN_ASSETS)} = {own / 1024:.1f} KiB; "
+          f"vendored MathJax {mathjax / 1024:.0f} KiB (math pages only)")
     print(f"{'page':55s} {'HTML KiB':>9s} {'+own JS/CSS':>12s} {'+MathJax':>9s}")
     for page in sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts):
         text = page.read_text(encoding="utf-8")
@@ -136,7 +137,8 @@ def page_weights(out: Path) -> None:
         loads_own = sum((static / n).stat().st_size for n in OWN_ASSETS if re.search(rf"_static/{re.escape(n)}", text))
         loads_mj = mathjax if "vendor/mathjax/tex-chtml.js" in text else 0
         rel = str(page.relative_to(html_dir))
-        print(f"{rel:55s} {size / 1024:9.1f} {(size + loads_own) / 1024:12.1f} {(size + loads_own + loads_mj) / 1024:9.1f}")
+        total = size + loads_own + loads_mj
+        print(f"{rel:55s} {size / 1024:9.1f} {(size + loads_own) / 1024:12.1f} {total / 1024:9.1f}")
 
 
 if __name__ == "__main__":
