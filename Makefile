@@ -26,15 +26,21 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# Validate every bank and dataset (one line per problem), re-execute the notebooks whose code,
+# declared inputs, course package or lock changed since notebooks/manifest.json (none on a fresh
+# clone), then build the book from the stored outputs.
 book: $(STAMP)
+	$(BIN)/recovery-science validate
+	$(BIN)/python -m recovery_science.tools.freshness
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
-# Re-run every notebook top to bottom and store its outputs (after changing a notebook or the package).
+# Re-run every notebook top to bottom, store its outputs and update notebooks/manifest.json
+# (`make book` re-runs only the stale ones).
 notebooks: $(STAMP)
-	$(BIN)/python -m recovery_science.tools.execute notebooks/*.ipynb
+	$(BIN)/python -m recovery_science.tools.freshness --all
 
 # Refresh the lock from requirements.txt (CPython 3.11, Linux x86_64). The lock is installed
 # exactly (--no-deps, then pip check). rfc3987-syntax (and its lark) are left out: only an optional

@@ -89,3 +89,36 @@ def browser():
         b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# --- nbval: say why a notebook's stored outputs are stale and how to refresh them ------------------
+_STALE_HINTS: dict[str, str] = {}
+
+
+@functools.lru_cache(maxsize=None)
+def _stale_hint(notebook: str) -> str | None:
+    from recovery_science.tools.freshness import stale_message
+
+    return stale_message(ROOT, Path(notebook))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When an nbval cell fails and notebooks/manifest.json shows the notebook is stale, add
+    which input changed and that `make book` re-executes it (to the failure and the summary)."""
+    outcome = yield
+    report = outcome.get_result()
+    path = str(getattr(item, "path", item.fspath))
+    if report.when != "call" or not report.failed or not path.endswith(".ipynb"):
+        return
+    hint = _stale_hint(path)
+    if hint:
+        report.longrepr = f"{report.longrepr}\n\n{hint}"
+        _STALE_HINTS[path] = hint
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _STALE_HINTS:
+        terminalreporter.section("stale notebook outputs")
+        for hint in _STALE_HINTS.values():
+            terminalreporter.line(hint)
