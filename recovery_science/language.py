@@ -11,6 +11,11 @@ What is allowed, because it is not a label for a person or their care:
 * a term shown in order to correct it: the ``{avoid}`term``` role, its rendered HTML
   ``<del ...>term</del>``, Markdown strikethrough ``~~term~~``, and the plain-text form
   ``"term" (term to avoid)`` (see :func:`plain_avoid`);
+* a term mentioned in quotation marks, as a phrase that people say rather than the course's own
+  wording: ``NIDA lists 'user' among the labels to avoid``, ``a colleague calls it “swapping one drug
+  for another”``. The quoted span must sit on one line and be at most 80 characters, so a stray
+  quote cannot hide a paragraph. Quotes that are file syntax do not count: banks and other YAML or
+  JSON data are read as the strings they hold, JavaScript and Python as the values of their literals;
 * proper names: organisations (NIDA, SAMHSA, ...), laws, named therapies, and every title, journal,
   institution and author of ``book/references.bib``;
 * web addresses (``https://nida.nih.gov/.../drug-abuse``);
@@ -156,6 +161,14 @@ AVOID_FORMS = [
     re.compile(r"~~[^~\n]+~~"),  # Markdown strikethrough
     re.compile(r"[\"“][^\"”\n]+[\"”] \(term to avoid\)"),  # plain text: see plain_avoid
 ]
+# A quoted mention: curly quotes, or straight quotes that open after a non-word character and close
+# before one (so the apostrophes of "NIDA's" or "patients'" never open a span).
+QUOTED = [
+    re.compile(r"“[^”\n]{1,80}”"),
+    re.compile(r"‘[^’\n]{1,80}’"),
+    re.compile(r"(?<![\w\"])\"[^\"\n]{1,80}\"(?![\w\"])"),
+    re.compile(r"(?<![\w'])'[^'\n]{1,80}'(?![\w'])"),
+]
 URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.-]+\.(?:gov|org|com)(?:/\S*)?", re.I)
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -217,6 +230,8 @@ def strip_allowed(text: str) -> str:
     for form in AVOID_FORMS:
         text = form.sub(_blank, text)
     text = URL.sub(_blank, text)
+    for form in QUOTED:
+        text = form.sub(_blank, text)
     text = _allowed_names().sub(_blank, text)
     for name in CASE_SENSITIVE_NAMES:
         text = re.sub(_name_pattern(name), _blank, text)
@@ -257,6 +272,7 @@ class _VisibleText(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.json: list[str] | None = None  # inside <script type="application/json">: its text
 
     def handle_starttag(self, tag, attrs):
         raw = self.get_starttag_text() or ""
@@ -264,12 +280,36 @@ class _VisibleText(HTMLParser):
         self.parts.append(" " + shown + "\n" * raw.count("\n") + " ")
         if tag == "del":
             self.parts.append("<del>")
+        if tag == "script" and dict(attrs).get("type") == "application/json":
+            self.json = []
 
     def handle_endtag(self, tag):
+        if tag == "script" and self.json is not None:
+            # data for a script (the quiz's feedback and explanations): the strings it holds, not
+            # its JSON quotes, which are syntax
+            raw, self.json = "".join(self.json), None
+            try:
+                strings = _json_strings(json.loads(raw))
+            except ValueError:
+                strings = [raw]
+            self.parts.append(" ; ".join(strings) + "\n" * raw.count("\n"))
         self.parts.append("</del>" if tag == "del" else " ")
 
     def handle_data(self, data):
-        self.parts.append(data)
+        if self.json is not None:
+            self.json.append(data)
+        else:
+            self.parts.append(data)
+
+
+def _json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_json_strings(k), *_json_strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in _json_strings(v)]
+    return []
 
 
 def html_text(html: str) -> str:
@@ -316,8 +356,9 @@ const espree = require("espree");
 const out = {};
 for (const file of process.argv.slice(1)) {
   const tokens = espree.tokenize(fs.readFileSync(file, "utf8"), { ecmaVersion: "latest", loc: true });
+  // a String token's value is its source, quotes included: keep what it holds
   out[file] = tokens.filter((t) => t.type === "String" || t.type === "Template")
-    .map((t) => [t.loc.start.line, t.value]);
+    .map((t) => [t.loc.start.line, t.type === "String" ? t.value.slice(1, -1) : t.value]);
 }
 process.stdout.write(JSON.stringify(out));
 """
@@ -336,6 +377,39 @@ def js_strings(paths: list[Path], root: Path = ROOT) -> list[Text]:
     found = json.loads(proc.stdout)
     return [Text(f"{Path(file).relative_to(root)} string", line, value)
             for file in map(str, paths) for line, value in found[file]]
+
+
+def data_strings(path: Path, rel: str) -> list[Text]:
+    """The strings a YAML or JSON file holds (its own quotes are syntax, not quotation), with lines."""
+    if path.suffix == ".json":
+        strings = _json_strings(json.loads(path.read_text(encoding="utf-8")))
+        return [Text(f"{rel} string", 1, value) for value in strings]
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="rt", pure=True).load(path.read_text(encoding="utf-8"))
+    out: list[Text] = []
+
+    def walk(node, line: int):
+        if isinstance(node, str):
+            out.append(Text(rel, line, node))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                try:
+                    key_line, _, value_line, _ = node.lc.data[k]
+                except (AttributeError, KeyError, TypeError, ValueError):
+                    key_line = value_line = line - 1
+                walk(k, key_line + 1)
+                walk(v, value_line + 1)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                try:
+                    item_line = node.lc.data[i][0] + 1
+                except (AttributeError, IndexError, KeyError, TypeError):
+                    item_line = line
+                walk(v, item_line)
+
+    walk(data, 1)
+    return out
 
 
 def course_files(root: Path = ROOT) -> list[Path]:
@@ -362,6 +436,8 @@ def texts_of(path: Path, root: Path = ROOT) -> list[Text]:
         return python_strings(path, rel)
     if path.suffix == ".js":
         return js_strings([path], root)
+    if path.suffix in (".yaml", ".yml", ".json") and path.name not in ("_config.yml", "_toc.yml"):
+        return data_strings(path, rel)
     return [Text(rel, 1, path.read_text(encoding="utf-8"))]
 
 

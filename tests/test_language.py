@@ -97,6 +97,9 @@ ALLOWED = [
     '<del class="rs-avoid" title="term to avoid">clean</del> urine test',
     "a ~~heavy user~~ person who uses drugs", plain_avoid("a drug habit"), plain_avoid("relapse"),
     "the urine screen was " + plain_avoid("clean"),
+    # a phrase people say, mentioned in quotation marks
+    "NIDA lists 'user' among the labels to avoid", "a colleague calls it “swapping one drug for another”",
+    "‘habit’ suggests a choice", 'Which is person-first: "a heavy user" or "a person who uses drugs"?',
     # harm reduction
     "clean equipment", "clean needles and syringes", "get clean needles from a syringe service program",
     "keep clean syringes", "stay clean water", "clean injection supplies",
@@ -115,6 +118,27 @@ ALLOWED = [
 @pytest.mark.parametrize("sentence", ALLOWED)
 def test_checker_allows(sentence):
     assert not find_terms(sentence), (sentence, find_terms(sentence))
+
+
+@pytest.mark.parametrize("sentence", [
+    "NIDA's advice to heavy users' families",  # apostrophes do not open a quotation
+    "the patients' relapse",
+    "“" + "a long paragraph that goes on and on about people " * 2 + "who relapse” is too long to be a mention",
+    "\"a relapse\nover two lines\"",
+])
+def test_quotation_marks_do_not_hide_more_than_a_short_mention(sentence):
+    assert find_terms(sentence), sentence
+
+
+def test_yaml_and_json_are_read_as_the_strings_they_hold(tmp_path):
+    bank = tmp_path / "b.yaml"
+    bank.write_text('id: x\noptions:\n  - text: "a heavy user"\n  - text: "“a heavy user”"\n'
+                    "  - feedback: 'say person who uses drugs'\n")
+    hits = [p.split(": '")[0] for t in language.texts_of(bank, tmp_path) for p in t.hits()]
+    assert hits == ["b.yaml, line 3"]  # YAML's own quotes are syntax; the curly ones are a mention
+    data = tmp_path / "d.json"
+    data.write_text('{"label": "heavy users", "note": "fine"}')
+    assert len([p for t in language.texts_of(data, tmp_path) for p in t.hits()]) == 1
 
 
 def test_hits_name_the_line():
