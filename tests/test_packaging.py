@@ -31,7 +31,9 @@ def test_wheel_carries_package_data_and_bibliography(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("recovery_science/quiz/static.py", "recovery_science/_course/book/references.bib",
                      "recovery_science/_course/data/us_opioid_death_rates.csv",
-                     "recovery_science/_course/data/quizzes/01-biology.yaml"):
+                     "recovery_science/_course/data/quizzes/01-biology.yaml",
+                     "recovery_science/_course/data/datasets.yaml",
+                     "recovery_science/_course/data/quizzes/bank.schema.json"):
         assert expected in names, expected
 
 
