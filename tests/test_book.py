@@ -70,7 +70,8 @@ def test_no_page_loads_anything_from_another_site(book_html):
         # sphinx-thebe (always on in Jupyter Book 1) names its CDN URL in an inline script, but loads
         # it only from a "Live Code" button, which this book does not enable: check that instead.
         assert soup.select_one(".thebe-launch-button, button[onclick*=initThebe]") is None, page.name
-        inline = " ".join(s.get_text() for s in soup.find_all(["script", "style"]) if "THEBE_JS_URL" not in s.get_text())
+        inline = " ".join(s.get_text() for s in soup.find_all(["script", "style"])
+                          if "THEBE_JS_URL" not in s.get_text())
         assert not re.search(r"https?://[^\s'\"]*\.(?:js|css|woff2?)\b", inline), f"{page.name}: inline load"
     for css in (book_html / "_static").rglob("*.css"):
         for url in re.findall(r"url\(\s*['\"]?([^)'\"]+)", css.read_text(errors="ignore")):
@@ -308,8 +309,11 @@ def test_privacy_page_matches_what_the_book_stores(book_html):
     assert prefix, "quiz.js no longer names STORAGE_PREFIX"
     named = re.search(r"starts with (\S+?) ", text)
     assert named and prefix.group(1).startswith(named.group(1)), (named, prefix.group(1))
-    labels = {_squash(b.get_text()) for b in _soup(book_html / "notebooks" / "00-how-this-course-works.html").select(".rs-quiz button")}
-    assert "Reset quiz" in labels and "Reset quiz" in text, labels
+    # (the button is in the quiz's stored HTML, or quiz.js makes it)
+    quiz_page = _soup(book_html / "notebooks" / "00-how-this-course-works.html")
+    labels = {_squash(b.get_text()) for b in quiz_page.select(".rs-quiz button")}
+    quiz_js = (book_html / "_static" / "quiz.js").read_text()
+    assert "Reset quiz" in text and ("Reset quiz" in labels or '"Reset quiz"' in quiz_js), labels
     for needle in ("localStorage", "sends nothing", "site data"):
         assert needle in text, needle
 
@@ -349,7 +353,8 @@ def test_search_snippets_leave_out_button_labels(browser, book_server, book_html
     from browserutil import goto, open_page
 
     pages = [p for p in _pages(book_html) if _soup(p).select("[role=main] button")]
-    assert pages, "no page has a button in its main area: nothing to check"
+    if not pages:
+        pytest.skip("no page's stored HTML has a button, so no snippet can pick up a button label")
     with open_page(browser, book_server) as (context, page, watch):
         goto(page, book_server, "search.html", wait_until="networkidle")
         for path in pages:
