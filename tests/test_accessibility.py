@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-
-from recovery_science.quiz import load_bank
-
 from browserutil import (
     QUIZ_PAGES,
     answer,
@@ -23,6 +20,8 @@ from browserutil import (
     wait_for_quiz,
     wrong_response,
 )
+
+from recovery_science.quiz import load_bank
 
 pytestmark = pytest.mark.browser
 

@@ -14,18 +14,12 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from recovery_science.bib import format_reference
-from recovery_science.quiz import load_bank
-from recovery_science.quiz import static as quiz_static
-from recovery_science.quiz.schema import parse_bank
-from recovery_science.quiz.static import client_question, plain, render_html
-
 from browserutil import (
     INTRO_BANK,
     INTRO_PAGE,
     QUIZ_PAGES,
     STORAGE_PREFIX,
+    Watch,
     answer,
     attempts,
     baseline_errors,
@@ -42,10 +36,15 @@ from browserutil import (
     set_response,
     stored,
     verdict,
-    Watch,
     wait_for_quiz,
     wrong_response,
 )
+
+from recovery_science.bib import format_reference
+from recovery_science.quiz import load_bank
+from recovery_science.quiz import static as quiz_static
+from recovery_science.quiz.schema import parse_bank
+from recovery_science.quiz.static import client_question, plain, render_html
 
 pytestmark = pytest.mark.browser
 
@@ -284,7 +283,8 @@ FOCUS_INFO = """() => {
     boxShadow: cs.boxShadow,
     width: r.width, height: r.height,
     inViewport: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
-    unobscured: !!hit && (hit === el || el.contains(hit) || (el.labels && Array.from(el.labels).some(l => l.contains(hit)))),
+    unobscured: !!hit && (hit === el || el.contains(hit)
+      || (el.labels && Array.from(el.labels).some(l => l.contains(hit)))),
     inQuiz: !!el.closest('.rs-quiz'),
   };
 }"""
@@ -400,7 +400,8 @@ def test_storage_blocked_by_chromium_setting(browser, book_server, intro_bank, t
         watch = Watch(book_server)
         watch.attach(page)
         goto(page, book_server, INTRO_PAGE)
-        blocked = page.evaluate("() => { try { window.localStorage.length; return false; } catch (e) { return true; } }")
+        blocked = page.evaluate(
+            "() => { try { window.localStorage.length; return false; } catch (e) { return true; } }")
         if not blocked:
             pytest.skip("this Chromium does not block localStorage with the cookies setting")
         wait_for_quiz(page, BANK)

@@ -45,7 +45,8 @@ def test_module_pattern(nb):
     heads = _headings(nb)
     for required in ("## Learning objectives", "## Check your understanding", "## What we learned", "## References"):
         assert required in heads, f"{nb.path.name}: missing heading {required!r}"
-    order = [heads.index(h) for h in ("## Learning objectives", "## Check your understanding", "## What we learned", "## References")]
+    order = [heads.index(h) for h in
+             ("## Learning objectives", "## Check your understanding", "## What we learned", "## References")]
     assert order == sorted(order), f"{nb.path.name}: objectives, quiz, summary, references out of order"
     text = _markdown(nb)
     assert "{footbibliography}" in text, "references must list the page's citations"

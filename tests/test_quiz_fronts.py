@@ -101,7 +101,8 @@ def test_static_html_is_deterministic_and_complete():
     assert html_a == html_b
     for q in BANK.questions:
         assert f'id="rsq-{BANK.id}-{q.id}"' in html_a
-    data = json.loads(re.search(r'<script type="application/json" class="rs-quiz-data">(.*?)</script>', html_a, re.S).group(1))
+    data_script = re.search(r'<script type="application/json" class="rs-quiz-data">(.*?)</script>', html_a, re.S)
+    data = json.loads(data_script.group(1))
     assert [q["id"] for q in data["questions"]] == [q.id for q in BANK.questions]
     assert all(q["source"]["text"] for q in data["questions"])
     # every input has a label

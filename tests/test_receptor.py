@@ -146,7 +146,7 @@ def test_plot_static_is_deterministic():
     a = [line.get_ydata() for ax in receptor.plot_static().axes for line in ax.get_lines()]
     b = [line.get_ydata() for ax in receptor.plot_static().axes for line in ax.get_lines()]
     assert len(a) == len(b)
-    for ya, yb in zip(a, b):
+    for ya, yb in zip(a, b, strict=True):
         np.testing.assert_array_equal(ya, yb)
 
 
