@@ -44,12 +44,17 @@ from recovery_science.bib import format_reference
 from recovery_science.quiz import load_bank
 from recovery_science.quiz import static as quiz_static
 from recovery_science.quiz.schema import parse_bank
-from recovery_science.quiz.static import client_question, plain, render_html
+from recovery_science.quiz.static import AVOID, client_question, render_html
 
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
 BANK = INTRO_BANK
+
+
+def visible(text: str) -> str:
+    """What a page shows of bank text: the avoid markup becomes a struck-through term (its textContent)."""
+    return AVOID.sub(lambda m: m.group(1), text)
 
 
 def _squash(text: str) -> str:
@@ -99,7 +104,7 @@ def test_right_answer_shows_feedback_explanation_and_resolving_source(browser, b
         assert verdict(page, BANK, q.id) == "Correct."
         assert feedback_items(page, BANK, q.id) == [q.options[0].feedback]
         expl = _squash(box.locator(".rs-explanation").inner_text())
-        assert expl == _squash("Explanation. " + plain(q.explanation))
+        assert expl == _squash("Explanation. " + visible(q.explanation))
         source = box.locator(".rs-source")
         assert source.inner_text().startswith("Source:")
         link = source.locator("a")
@@ -208,11 +213,11 @@ def test_every_bank_question_on_its_page(browser, book_server, bank_id):
             wrong, wrong_fb = wrong_response(q)
             answer(page, bank_id, q, wrong)
             assert verdict(page, bank_id, q.id) == "Not quite.", q.id
-            assert feedback_items(page, bank_id, q.id) == [_squash(plain(f)) for f in wrong_fb], q.id
+            assert feedback_items(page, bank_id, q.id) == [_squash(visible(f)) for f in wrong_fb], q.id
             form(page, bank_id, q.id).locator("button.rs-retry").click()
             answer(page, bank_id, q, keyed_response(q))
             assert verdict(page, bank_id, q.id) == "Correct.", q.id
-            assert feedback_items(page, bank_id, q.id) == [_squash(plain(f)) for f in keyed_feedback(q)], q.id
+            assert feedback_items(page, bank_id, q.id) == [_squash(visible(f)) for f in keyed_feedback(q)], q.id
             href = form(page, bank_id, q.id).locator(".rs-source a").get_attribute("href")
             assert href.endswith(f"book/bibliography.html#cite-{q.source}"), (q.id, href)
             assert attempts(page, bank_id, q.id) == "Attempts: 2", q.id

@@ -206,3 +206,12 @@ def test_type_table_drives_both_fronts():
                 assert f'id="rsq-{BANK.id}-{w.question.id}-{oid}" name="rsq-{BANK.id}-{w.question.id}" ' \
                        f'value="{oid}"' in html_out
                 assert f'type="{entry.input}"' in html_out
+
+
+def test_plain_text_keeps_a_term_to_avoid_marked():
+    from recovery_science.language import find_terms
+    from recovery_science.quiz.static import plain
+
+    text = plain("the urine screen was {avoid}`clean`")
+    assert text == "the urine screen was “clean” (term to avoid)"
+    assert not find_terms(text) and find_terms("the urine screen was clean")

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..bib import format_reference
+from ..language import plain_avoid
 from .schema import Bank, Question
 from .types import question_type
 
@@ -30,8 +31,9 @@ def rich(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Bank text without markup (for text/plain and widget descriptions)."""
-    return AVOID.sub(lambda m: m.group(1), text)
+    """Bank text as plain text (text/plain, widget labels): a term to avoid stays marked as one,
+    as “term” (term to avoid), since plain text cannot strike it through."""
+    return AVOID.sub(lambda m: plain_avoid(m.group(1)), text)
 
 
 def client_question(question: Question) -> dict[str, Any]:
