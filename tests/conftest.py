@@ -92,33 +92,41 @@ def browser():
 
 
 # --- nbval: say why a notebook's stored outputs are stale and how to refresh them ------------------
-_STALE_HINTS: dict[str, str] = {}
+class _StaleNotebookHint:
+    """When an nbval cell fails and notebooks/manifest.json shows its notebook is stale, add which
+    input changed and that `make book` re-executes it, to the failure and to the summary.
+
+    Registered as a plugin (below), not as conftest hooks: a conftest's hooks only reach items
+    under its own folder, and the notebooks live in notebooks/."""
+
+    def __init__(self):
+        self.hints: dict[str, str] = {}
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 (one instance per session)
+    def _hint(self, notebook: str) -> str | None:
+        from recovery_science.tools.freshness import stale_message
+
+        return stale_message(ROOT, Path(notebook))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        path = str(getattr(item, "path", item.fspath))
+        if report.when != "call" or not report.failed or not path.endswith(".ipynb"):
+            return
+        hint = self._hint(path)
+        if hint:
+            report.longrepr = f"{report.longrepr}\n\n{hint}"
+            self.hints[path] = hint
+
+    def pytest_terminal_summary(self, terminalreporter):
+        if self.hints:
+            terminalreporter.section("stale notebook outputs")
+            for hint in self.hints.values():
+                terminalreporter.line(hint)
 
 
-@functools.lru_cache(maxsize=None)
-def _stale_hint(notebook: str) -> str | None:
-    from recovery_science.tools.freshness import stale_message
-
-    return stale_message(ROOT, Path(notebook))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """When an nbval cell fails and notebooks/manifest.json shows the notebook is stale, add
-    which input changed and that `make book` re-executes it (to the failure and the summary)."""
-    outcome = yield
-    report = outcome.get_result()
-    path = str(getattr(item, "path", item.fspath))
-    if report.when != "call" or not report.failed or not path.endswith(".ipynb"):
-        return
-    hint = _stale_hint(path)
-    if hint:
-        report.longrepr = f"{report.longrepr}\n\n{hint}"
-        _STALE_HINTS[path] = hint
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _STALE_HINTS:
-        terminalreporter.section("stale notebook outputs")
-        for hint in _STALE_HINTS.values():
-            terminalreporter.line(hint)
+def pytest_configure(config):
+    if not config.pluginmanager.has_plugin("recovery-science-stale-notebooks"):
+        config.pluginmanager.register(_StaleNotebookHint(), "recovery-science-stale-notebooks")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -264,3 +267,25 @@ def test_refresh_runs_exactly_the_stale_notebooks_and_checks_their_reads(tmp_pat
     )
     assert (root / a).read_bytes() == kept
     assert freshness.check(root)[a] == ["its code cells changed"]
+
+
+def test_a_failing_nbval_cell_says_which_input_changed(repo):
+    """Strict nbval on a stale copy: the failure and the summary name the input and `make book`."""
+    (repo / "tests").mkdir()
+    shutil.copy2(ROOT / "tests" / "conftest.py", repo / "tests" / "conftest.py")
+    (repo / "tests" / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
+    (repo / "pytest.ini").write_text("[pytest]\n")
+    bank = repo / "data" / "quizzes" / "00-how-this-course-works.yaml"
+    text = bank.read_text(encoding="utf-8")
+    prompt = next(line for line in text.splitlines() if "prompt:" in line)
+    bank.write_text(text.replace(prompt, prompt.replace("prompt: \"", "prompt: \"Edited: ", 1), 1), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+         "tests/test_nothing.py", NB0],
+        cwd=repo, env=env, capture_output=True, text=True, timeout=300,
+    )
+    hint = freshness.message(NB0, ["data/quizzes/00-how-this-course-works.yaml changed"])
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert "stale notebook outputs" in proc.stdout
+    assert proc.stdout.count(hint) == 2, proc.stdout[-3000:]  # under the failing cell and in the summary
