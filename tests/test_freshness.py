@@ -270,10 +270,8 @@ def test_refresh_runs_exactly_the_stale_notebooks_and_checks_their_reads(tmp_pat
 
 
 def test_a_failing_nbval_cell_says_which_input_changed(repo):
-    """Strict nbval on a stale copy: the failure and the summary name the input and `make book`."""
-    (repo / "tests").mkdir()
-    shutil.copy2(ROOT / "tests" / "conftest.py", repo / "tests" / "conftest.py")
-    (repo / "tests" / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
+    """Strict nbval on a stale copy, on the notebook alone (as `pytest notebooks` runs it): the
+    failure and the summary name the input and `make book` (the plugin pyproject's addopts loads)."""
     (repo / "pytest.ini").write_text("[pytest]\n")
     bank = repo / "data" / "quizzes" / "00-how-this-course-works.yaml"
     text = bank.read_text(encoding="utf-8")
@@ -282,10 +280,17 @@ def test_a_failing_nbval_cell_says_which_input_changed(repo):
     env = {**os.environ, "PYTHONPATH": str(repo)}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "tests/test_nothing.py", NB0],
+         "-p", "recovery_science.tools.nbval_hint", NB0],
         cwd=repo, env=env, capture_output=True, text=True, timeout=300,
     )
     hint = freshness.message(NB0, ["data/quizzes/00-how-this-course-works.yaml changed"])
     assert proc.returncode == 1, proc.stdout[-3000:]
     assert "stale notebook outputs" in proc.stdout
     assert proc.stdout.count(hint) == 2, proc.stdout[-3000:]  # under the failing cell and in the summary
+
+
+def test_the_hint_plugin_loads_for_every_pytest_run():
+    import tomllib
+
+    addopts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["addopts"]
+    assert "-p recovery_science.tools.nbval_hint" in addopts
