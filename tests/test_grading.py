@@ -3,6 +3,7 @@ tests/test_node_grading.py)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -14,11 +15,14 @@ from recovery_science.quiz.schema import parse_bank
 
 CASES_FILE = Path(__file__).with_name("grading_cases.json")
 DATA = json.loads(CASES_FILE.read_text(encoding="utf-8"))
-BANK = parse_bank(DATA["bank"], CASES_FILE.name, None)
+@functools.cache
+def _bank():
+    """The cases' bank, validated inside the tests that use it (a broken file fails them, not collection)."""
+    return parse_bank(DATA["bank"], CASES_FILE.name, None)
 
 
 def test_cases_cover_every_type_and_status():
-    types = {BANK.question(c["question"]).type for c in DATA["cases"]}
+    types = {_bank().question(c["question"]).type for c in DATA["cases"]}
     statuses = {c["status"] for c in DATA["cases"]}
     assert types == {"single", "multiple", "truefalse", "numeric"}
     assert statuses == {"correct", "incorrect", "invalid"}
@@ -27,7 +31,7 @@ def test_cases_cover_every_type_and_status():
 
 @pytest.mark.parametrize("case", DATA["cases"], ids=[c["name"] for c in DATA["cases"]])
 def test_python_grader(case):
-    result = grade(BANK.question(case["question"]), decode_json(case["response"]))
+    result = grade(_bank().question(case["question"]), decode_json(case["response"]))
     assert result.status == case["status"]
     assert list(result.feedback) == case["feedback"]
     if "outcome" in case:
@@ -52,7 +56,7 @@ def test_parse_number(text, expected):
 def test_epsilon_allows_the_bounds_and_no_more():
     """In binary floating point 4.7 - 0.1 is 4.6000000000000005 and 0.7 + 0.1 is 0.7999999999999999:
     the allowance keeps both bounds in range (EPSILON = 0 fails here), and no more than that."""
-    low, high = BANK.question("num-fp-low"), BANK.question("num-fp-high")
+    low, high = _bank().question("num-fp-low"), _bank().question("num-fp-high")
     assert 4.7 - 0.1 > 4.6 and 0.7 + 0.1 < 0.8
     assert grade(low, "4.6").status == "correct" and grade(low, 4.6).status == "correct"
     assert grade(high, "0.8").status == "correct"
@@ -69,8 +73,8 @@ def test_every_rule_is_in_the_cases():
 
 
 def test_score_is_latest_attempt_and_attempts_are_counted():
-    state = QuizState(tuple(q.id for q in BANK.questions))
-    single = BANK.question("single")
+    state = QuizState(tuple(q.id for q in _bank().questions))
+    single = _bank().question("single")
     for response in ("a", "b"):
         state.record("single", response, grade(single, response))
     assert state.attempts("single") == 2 and state.score == 1
@@ -80,8 +84,8 @@ def test_score_is_latest_attempt_and_attempts_are_counted():
     # An ungraded answer is not an attempt and changes nothing.
     state.record("single", None, grade(single, None))
     assert state.attempts("single") == 3 and state.score == 0
-    num = BANK.question("num")
+    num = _bank().question("num")
     state.record("num", "4,7", grade(num, "4,7"))
-    assert state.score == 1 and state.total == len(BANK.questions)
+    assert state.score == 1 and state.total == len(_bank().questions)
     state.reset("num")
     assert state.score == 0 and state.attempts("num") == 1

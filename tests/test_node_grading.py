@@ -9,6 +9,7 @@ Outside CI the file skips when node is missing; with CI=true it fails instead.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -26,8 +27,13 @@ from recovery_science.quiz.types import TYPES
 
 QUIZ = "quiz.js"
 CASES = json.loads(Path(__file__).with_name("grading_cases.json").read_text(encoding="utf-8"))
-BANK = parse_bank(CASES["bank"], "grading_cases.json", None)
-QIDS = [q.id for q in BANK.questions]
+@functools.cache
+def _bank():
+    """The cases' bank, validated inside the tests that use it (a broken file fails them, not collection)."""
+    return parse_bank(CASES["bank"], "grading_cases.json", None)
+
+
+QIDS = [q["id"] for q in CASES["bank"]["questions"]]
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +46,11 @@ def client():
     """What the page gives quiz.js for each question (the source is not graded)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(quiz_static, "format_reference", lambda key: "reference")
-        return {q.id: client_question(q) for q in BANK.questions}
+        return {q.id: client_question(q) for q in _bank().questions}
 
 
 def _py(qid, response) -> dict:
-    r = grade(BANK.question(qid), response)
+    r = grade(_bank().question(qid), response)
     return {"status": r.status, "feedback": list(r.feedback), "message": r.message, "outcome": r.outcome}
 
 
@@ -99,12 +105,14 @@ special_text = st.sampled_from(["inf", "-inf", "Infinity", "-Infinity", "nan", "
 option_id = st.sampled_from(["a", "b", "c", "d", "x", "constructor", "__proto__", "true", "A", ""])
 scalar = (number_text | special_text | st.text(max_size=8) | option_id | st.floats() | st.integers()
           | st.integers(min_value=-(10**400), max_value=10**400) | st.booleans() | st.none())
-response = st.recursive(
-    scalar,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=4).filter(lambda k: k != "$float"), children, max_size=3),
-    max_leaves=6,
-) | st.lists(option_id, max_size=5)
+dict_key = st.text(max_size=4).filter(lambda k: k != "$float")  # "$float" is the RPC's tag for inf/nan
+
+
+def _containers(children):
+    return st.lists(children, max_size=4) | st.dictionaries(dict_key, children, max_size=3)
+
+
+response = st.recursive(scalar, _containers, max_leaves=6) | st.lists(option_id, max_size=5)
 
 
 @settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -12,12 +13,16 @@ from recovery_science.quiz import QuizDisplay, load_bank, quiz_widget
 from recovery_science.quiz.schema import parse_bank
 from recovery_science.quiz.static import render_html, render_text
 
-BANK = load_bank("00-how-this-course-works")
+
+@functools.cache
+def _bank():
+    """Module 0's bank, loaded inside the tests that use it (a broken bank fails them, not collection)."""
+    return load_bank("00-how-this-course-works")
 
 
 @pytest.fixture()
 def quiz():
-    return quiz_widget(BANK)
+    return quiz_widget(_bank())
 
 
 def _score(quiz) -> str:
@@ -28,7 +33,7 @@ def test_widget_kinds(quiz):
     kinds = {w.question.type: type(w.answer) for w in quiz.questions}
     assert kinds == {"single": widgets.RadioButtons, "truefalse": widgets.RadioButtons,
                      "multiple": widgets.VBox, "numeric": widgets.Text}
-    assert _score(quiz) == f"Score: 0 of {len(BANK.questions)} correct"
+    assert _score(quiz) == f"Score: 0 of {len(_bank().questions)} correct"
 
 
 def test_right_answer_by_clicking_check(quiz):
@@ -91,19 +96,19 @@ def test_truefalse(quiz):
 
 
 def test_display_object_outside_a_kernel_has_no_widget_view():
-    bundle = QuizDisplay(BANK)._repr_mimebundle_()
+    bundle = QuizDisplay(_bank())._repr_mimebundle_()
     assert set(bundle) == {"text/plain", "text/html"}
-    assert bundle["text/plain"] == render_text(BANK)
+    assert bundle["text/plain"] == render_text(_bank())
 
 
 def test_static_html_is_deterministic_and_complete():
-    html_a, html_b = render_html(BANK), render_html(load_bank("00-how-this-course-works"))
+    html_a, html_b = render_html(_bank()), render_html(load_bank("00-how-this-course-works"))
     assert html_a == html_b
-    for q in BANK.questions:
-        assert f'id="rsq-{BANK.id}-{q.id}"' in html_a
+    for q in _bank().questions:
+        assert f'id="rsq-{_bank().id}-{q.id}"' in html_a
     data_script = re.search(r'<script type="application/json" class="rs-quiz-data">(.*?)</script>', html_a, re.S)
     data = json.loads(data_script.group(1))
-    assert [q["id"] for q in data["questions"]] == [q.id for q in BANK.questions]
+    assert [q["id"] for q in data["questions"]] == [q.id for q in _bank().questions]
     assert all(q["source"]["text"] for q in data["questions"])
     # every input has a label
     for input_id in re.findall(r'<input [^>]*id="([^"]+)"', html_a):
@@ -196,14 +201,14 @@ def test_type_table_drives_both_fronts():
     from recovery_science.quiz.types import TYPES
 
     kinds = {"radio": widgets.RadioButtons, "checkbox": widgets.VBox, "number": widgets.Text}
-    quiz = quiz_widget(BANK)
+    quiz = quiz_widget(_bank())
     for w in quiz.questions:
         entry = TYPES[w.question.type]
         assert isinstance(w.answer, kinds[entry.input]), w.question.id
         if entry.input != "number":
-            html_out = render_html(BANK)
+            html_out = render_html(_bank())
             for oid, _text in entry.choices(w.question):
-                assert f'id="rsq-{BANK.id}-{w.question.id}-{oid}" name="rsq-{BANK.id}-{w.question.id}" ' \
+                assert f'id="rsq-{_bank().id}-{w.question.id}-{oid}" name="rsq-{_bank().id}-{w.question.id}" ' \
                        f'value="{oid}"' in html_out
                 assert f'type="{entry.input}"' in html_out
 
