@@ -9,6 +9,12 @@ Subcommands (each has ``--help``; instructor tools add more here):
   ``data/datasets.yaml``.
 - ``generate [--check]``: regenerate the files derived from code and the manifest: the bank JSON
   Schema ``data/quizzes/bank.schema.json`` and the dataset table of ``data/README.md``.
+- ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
+  ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
+- ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
+
+Room is left for ``report`` (a student results report) and item analysis, which need the results
+file format of the "My progress" page.
 
 Exit status: 0 all good, 1 problems found, 2 wrong usage or an unexpected internal error. No
 subcommand prints a traceback.
@@ -198,13 +204,60 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------ export, keys
+
+EXPORT_FORMATS = {"canvas": ".zip", "gift": ".gift", "moodle-xml": ".xml"}
+KEY_FORMATS = {"md": ".md", "html": ".html"}
+
+
+def _default_output(banks: list[str], stem: str, suffix: str) -> Path:
+    return Path(f"{banks[0] if len(banks) == 1 else 'recovery-science'}-{stem}{suffix}")
+
+
+def _instructor_run(args: argparse.Namespace, make: Callable[[list], bytes | str], stem: str, suffix: str) -> int:
+    from .instructor.banks import UsageError, select_banks, write_atomic
+    from .quiz.schema import BankError
+
+    try:
+        banks = select_banks(args.banks)
+    except UsageError as exc:
+        print(f"recovery-science {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BankError as exc:
+        for p in exc.problems:
+            _out(str(p))
+        _out(f"{args.command}: nothing written; fix the {_plural(len(exc.problems), 'problem')} above first")
+        return 1
+    out = Path(args.output) if args.output else _default_output([b.id for b in banks], stem, suffix)
+    write_atomic(out, make(banks))
+    _out(f"{args.command}: wrote {out} ({_plural(sum(len(b.questions) for b in banks), 'question')} "
+         f"from {_plural(len(banks), 'bank')})")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .instructor import gift, moodle_xml, qti
+
+    make = {"canvas": qti.banks_to_qti_zip, "gift": gift.banks_to_gift, "moodle-xml": moodle_xml.banks_to_moodle_xml}
+    stem = {"canvas": "canvas-qti", "gift": "moodle", "moodle-xml": "moodle"}[args.format]
+    return _instructor_run(args, make[args.format], stem, EXPORT_FORMATS[args.format])
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from .instructor import keys
+
+    make = keys.answer_key_html if args.format == "html" else keys.answer_key_markdown
+    return _instructor_run(args, make, "answer-key", KEY_FORMATS[args.format])
+
+
 # ------------------------------------------------------------------------------------ main
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recovery-science",
-        description="Recovery Science course tools: check banks and datasets, pin data, regenerate derived files.",
+        description="Recovery Science course tools: check banks and datasets, pin data, regenerate derived files, "
+        "export banks for an LMS and write answer keys.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -242,6 +295,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     g.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     g.set_defaults(func=_generate)
+
+    banks_help = "a bank id, e.g. 01-biology (see data/quizzes/); default: every bank"
+    e = sub.add_parser(
+        "export",
+        help="export question banks for an LMS: Canvas (QTI 1.2 zip), Moodle GIFT or Moodle XML",
+        description="Write the given banks (default: all) in one file for an LMS. canvas: a QTI 1.2 zip for "
+        "Canvas (Import Course Content, 'QTI .zip file'; one quiz per bank). gift and moodle-xml: for Moodle's "
+        "question bank (Import; one category per bank). Question ids, feedback, explanations, sources and "
+        "numeric tolerances are kept; see book/for-instructors.md for what each format cannot express. "
+        "Exits 1 if a bank has problems (nothing is written), 2 for an unknown bank.",
+    )
+    e.add_argument("format", choices=list(EXPORT_FORMATS), metavar="FORMAT",
+                   help="canvas, gift or moodle-xml")
+    e.add_argument("banks", nargs="*", metavar="BANK", help=banks_help)
+    e.add_argument("-o", "--output", metavar="PATH",
+                   help="file to write (default: <bank>-<format> or recovery-science-<format> in this folder)")
+    e.set_defaults(func=_export)
+
+    k = sub.add_parser(
+        "keys",
+        help="write an answer key (Markdown or HTML) for one module or the whole course",
+        description="For each question of the given banks (default: all): the correct answer, the explanation, "
+        "the formatted source, the objective and the level. Exits 1 if a bank has problems (nothing is "
+        "written), 2 for an unknown bank.",
+    )
+    k.add_argument("banks", nargs="*", metavar="BANK", help=banks_help)
+    k.add_argument("-f", "--format", choices=list(KEY_FORMATS), default="md", help="md (default) or html")
+    k.add_argument("-o", "--output", metavar="PATH",
+                   help="file to write (default: <bank>-answer-key.<format> or recovery-science-answer-key.<format>)")
+    k.set_defaults(func=_keys)
     return parser
 
 
