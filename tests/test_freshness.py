@@ -280,7 +280,8 @@ def test_a_failing_nbval_cell_says_which_input_changed(repo):
     env = {**os.environ, "PYTHONPATH": str(repo)}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "-p", "recovery_science.tools.nbval_hint", NB0],
+         "-p", "recovery_science.tools.nbval_hint", "-rN", NB0],  # -rN: no short summary (CI=true
+        # would print it untruncated, a third copy of the hint)
         cwd=repo, env=env, capture_output=True, text=True, timeout=300,
     )
     hint = freshness.message(NB0, ["data/quizzes/00-how-this-course-works.yaml changed"])
