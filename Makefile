@@ -4,16 +4,21 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+# JupyterLab settings for students (no "get notified about Jupyter news?" pop-up), installed into
+# the virtualenv's etc/jupyter, where every `jupyter lab` run from .venv reads them; Binder's
+# postBuild installs the same file.
+LABCONFIG := binder/labconfig/page_config.json
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml $(LABCONFIG) 2>/dev/null | cksum | cut -d' ' -f1)
 
 .PHONY: setup book test notebooks lock benchmark clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml $(LABCONFIG)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || { echo "Cannot create a virtual environment: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
 	@echo "Installing the locked libraries into $(VENV) (the first time takes a few minutes)..."
 	$(BIN)/python -m pip install --no-deps --progress-bar on -r requirements.lock
 	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	install -D -m 644 $(LABCONFIG) $(VENV)/etc/jupyter/labconfig/page_config.json
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

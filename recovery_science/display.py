@@ -7,6 +7,15 @@ from html import escape
 import ipywidgets as widgets
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# A stored no-kernel output (a tool's or a quiz's) carries a notice with these classes: JupyterLab
+# shows it in an unrun notebook, the book's script removes it once the controls work, and the
+# book's search snippets leave it out (rs-search-skip).
+RUN_NOTICE_CLASSES = "rs-run-notice rs-search-skip"
+
+
+def run_notice_html(text: str) -> str:
+    """The notice shown above stored controls until a script or a kernel makes them work."""
+    return f'<p class="{RUN_NOTICE_CLASSES}" role="note"><strong>{escape(text)}</strong></p>'
 
 
 class LiveBox(widgets.VBox):

@@ -156,6 +156,23 @@ def _concentrations() -> np.ndarray:
     return np.logspace(axis["min"], axis["max"], 301)
 
 
+# Font sizes (points) of the figures' text. The book shows the static figure at most about 720 px
+# wide, i.e. at its own size (FIGSIZE_STATIC at 100 dpi), so 11 pt text is about 15 px there;
+# tests/test_receptor.py checks that no text is smaller than 10 px as displayed.
+FONT = {"title": 13, "label": 11.5, "tick": 11, "legend": 11, "annotation": 11, "caption": 12}
+FIGSIZE_STATIC = (7.2, 9.0)  # inches: two panels, one above the other
+FIGSIZE_LIVE = (12.0, 5.2)  # the JupyterLab widget's figure: side by side, at 80 dpi
+LIVE_DPI = 80
+
+
+def _axes_text(ax) -> None:
+    ax.set_xlabel(f"Agonist concentration (unitless, log scale; Kd = {KD:g})", fontsize=FONT["label"])
+    ax.set_ylabel("Effect (fraction of system maximum)", fontsize=FONT["label"])
+    ax.tick_params(labelsize=FONT["tick"])
+    ax.set_ylim(-0.02, 1.05)
+    ax.legend(loc="upper left", fontsize=FONT["legend"], frameon=False)
+
+
 def _draw_efficacy_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY) -> None:
     c = _concentrations()
     ax.semilogx(c, effect(c, KD, 1.0, HILL), color="#1b6ca8", lw=2.5, label="Full agonist (efficacy 1)")
@@ -177,13 +194,10 @@ def _draw_efficacy_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY) -> None
         ha="right",
         va="bottom",
         color="#a35f16",
-        fontsize=9,
+        fontsize=FONT["annotation"],
     )
-    ax.set_title("Efficacy: full vs partial agonist")
-    ax.set_xlabel(f"Agonist concentration (unitless, log scale; Kd = {KD:g})")
-    ax.set_ylabel("Effect (fraction of system maximum)")
-    ax.set_ylim(-0.02, 1.05)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title("Efficacy: full vs partial agonist", fontsize=FONT["title"])
+    _axes_text(ax)
 
 
 def _draw_antagonist_panel(ax, antagonist_conc: float | None = None) -> None:
@@ -207,28 +221,26 @@ def _draw_antagonist_panel(ax, antagonist_conc: float | None = None) -> None:
         xytext=(KD, 0.5),
         arrowprops={"arrowstyle": "->", "color": "#7b3294", "lw": 1.5},
     )
-    ax.set_title("A competitive antagonist shifts the curve right")
-    ax.set_xlabel(f"Agonist concentration (unitless, log scale; Kd = {KD:g})")
-    ax.set_ylabel("Effect (fraction of system maximum)")
-    ax.set_ylim(-0.02, 1.05)
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_title("A competitive antagonist shifts the curve right", fontsize=FONT["title"])
+    _axes_text(ax)
 
 
 def plot_static():
     """Draw the module's two-panel figure and return the matplotlib ``Figure``.
 
-    Left: effect against log concentration for a full agonist, a partial agonist (ceiling) and
-    an antagonist. Right: a full agonist alone and with a competitive antagonist (curve shifted
-    right, same maximum). Deterministic: no randomness, fixed size and parameters.
+    Top: effect against log concentration for a full agonist, a partial agonist (ceiling) and
+    an antagonist. Bottom: a full agonist alone and with a competitive antagonist (curve shifted
+    right, same maximum). One panel above the other, so that the book can show the figure at its
+    own size and its text stays readable. Deterministic: no randomness, fixed size and parameters.
     """
     from matplotlib.figure import Figure
 
     # A pyplot-free Figure: shown once, as the cell's result, never again by pyplot's hooks.
-    fig = Figure(figsize=(11, 4.4), constrained_layout=True)
-    left, right = fig.subplots(1, 2)
-    _draw_efficacy_panel(left)
-    _draw_antagonist_panel(right)
-    fig.suptitle(CAPTION, fontsize=11, color="#333333")
+    fig = Figure(figsize=FIGSIZE_STATIC, constrained_layout=True)
+    top, bottom = fig.subplots(2, 1)
+    _draw_efficacy_panel(top)
+    _draw_antagonist_panel(bottom)
+    fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
     return fig
 
 
@@ -238,8 +250,13 @@ def _slider_html(name: str, spec: dict[str, Any], value: float) -> str:
         f'<label for="{iid}">{html.escape(spec["label"])}: '
         f'<output class="{iid}-out" for="{iid}">{value:.{spec["decimals"]}f}</output></label>'
         f'<input type="range" class="{iid}" id="{iid}" min="{spec["min"]:g}" max="{spec["max"]:g}" '
-        f'step="{spec["step"]:g}" value="{value:g}" data-decimals="{spec["decimals"]}">'
+        f'step="{spec["step"]:g}" value="{value:g}" data-decimals="{spec["decimals"]}" disabled>'
     )
+
+
+# Shown in the stored output until emax.js starts the sliders in the book (it removes it); in an
+# unrun notebook in JupyterLab it stays, above sliders that are disabled until then.
+RUN_NOTICE = "Run this cell to use the sliders here (JupyterLab), or use them in the course book."
 
 
 def explorer_html(efficacy: float | None = None, antagonist: float | None = None,
@@ -248,7 +265,12 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
     ``book/_static/emax.js`` draws with the same equations, in the reader's browser.
 
     The sliders' ranges and starting values and the model's parameters come from ``params``
-    (default: ``data/tools/receptor.json``); the model part is embedded for emax.js."""
+    (default: ``data/tools/receptor.json``); the model part is embedded for emax.js. The sliders
+    are disabled and a notice (:data:`RUN_NOTICE`) says how to use them, until emax.js enables
+    them and removes the notice: an unrun notebook in JupyterLab shows this HTML without its
+    script. No form and nothing that submits or navigates."""
+    from .display import run_notice_html
+
     params = PARAMS if params is None else params
     sliders = params["sliders"]
     efficacy = sliders["efficacy"]["value"] if efficacy is None else efficacy
@@ -259,7 +281,8 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
     )
     return (
         f'<div class="rs-emax" data-rs-emax="{html.escape(embedded, quote=True)}">'
-        '<p class="rs-emax-title"><strong>Try the model here</strong> (it runs in your browser). '
+        + run_notice_html(RUN_NOTICE)
+        + '<p class="rs-emax-title"><strong>Try the model here</strong> (it runs in your browser). '
         f"{CAPTION}.</p>"
         '<div class="rs-emax-controls">'
         + _slider_html("efficacy", sliders["efficacy"], efficacy)
@@ -322,13 +345,13 @@ def explore():
             f"EC50 of the full agonist with the antagonist: <b>{ec50:.2f}</b> "
             f"(without it: {KD:.2f}), a {ec50 / KD:.1f}-fold shift."
         )
-        fig = Figure(figsize=(11, 4.4), constrained_layout=True)
+        fig = Figure(figsize=FIGSIZE_LIVE, constrained_layout=True)
         left, right = fig.subplots(1, 2)
         _draw_efficacy_panel(left, eff)
         _draw_antagonist_panel(right, a)
-        fig.suptitle(CAPTION, fontsize=11, color="#333333")
+        fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
+        fig.savefig(buffer, format="png", dpi=LIVE_DPI)
         image.value = buffer.getvalue()
 
     efficacy_slider.observe(redraw, names="value")

@@ -1,8 +1,18 @@
 """Sphinx extension for the course book.
 
-Adds the ``avoid`` role: {avoid}`term` marks a term that the course teaches students to avoid
-(NIDA "Words Matter"), shown struck through and labelled. The language test accepts a listed
-term only inside this markup, in bibliography entries and in organisations' proper names.
+Adds the ``avoid`` role for the book's own pages: {avoid}`term` marks a term that the course
+teaches students to avoid (NIDA "Words Matter"), shown struck through and labelled, as
+``<del class="rs-avoid" title="term to avoid">term</del>``. Notebooks write that HTML directly,
+since JupyterLab does not know MyST roles. The language test accepts a listed term only inside
+this markup, in bibliography entries and in organisations' proper names.
+
+Citations use one author–year label per entry everywhere (:func:`recovery_science.bib.citation_label`):
+this registers the pybtex styles that give the bibliography page those labels, sorted by them
+(``bibtex_default_style: rs_author_year``), and a sphinxcontrib-bibtex reference style that shows
+``{cite:p}`` as "(NIDA 2021; WHO 2023)" (``bibtex_reference_style: rs_author_year``). Notebooks cite
+with Markdown links to the anchors of their generated References cell (``[NIDA 2021](#ref-key)``,
+``recovery_science.tools.references``); :class:`CitationLinks` keeps MyST from treating those as
+cross-references and warns (an error under ``-W``) when a page has no such anchor.
 
 It also tidies the theme's chrome (one search control, no doubled page title) and keeps button
 labels out of search-result snippets; see the functions below.
@@ -10,7 +20,100 @@ labels out of search-result snippets; see the functions below.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from docutils import nodes
+from docutils.transforms import Transform
+from pybtex.plugin import register_plugin as register_pybtex_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.sorting import BaseSortingStyle
+from sphinx.util import logging
+from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
+from sphinxcontrib.bibtex.style.referencing import BracketStyle
+from sphinxcontrib.bibtex.style.referencing.label import LabelReferenceStyle
+
+from .bib import citation_labels, make_labels, sort_key
+
+STYLE = "rs_author_year"
+logger = logging.getLogger(__name__)
+
+
+def _labels_for(entries) -> dict[str, str]:
+    """The course's label for each entry: from book/references.bib, so that a label is the same
+    on every page whichever entries a bibliography lists (computed from ``entries`` otherwise)."""
+    course = citation_labels()
+    if all(e.key in course for e in entries):
+        return course
+    return make_labels({e.key: e for e in entries})
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    """pybtex label style: the course's author–year labels ("NIDA 2021", "SAMHSA 2024a")."""
+
+    def format_labels(self, sorted_entries):
+        entries = list(sorted_entries)
+        labels = _labels_for(entries)
+        return [labels[e.key] for e in entries]
+
+
+class AuthorYearSorting(BaseSortingStyle):
+    """pybtex sorting style: by label, so the list reads in the order a reader looks a label up."""
+
+    def sort(self, entries):
+        entries = list(entries)
+        labels = _labels_for(entries)
+        return sorted(entries, key=lambda e: (sort_key(labels[e.key]), e.key))
+
+
+class AuthorYearStyle(PlainStyle):
+    """pybtex's plain entries, with the course's labels and order."""
+
+    default_label_style = STYLE
+    default_sorting_style = STYLE
+
+
+@dataclass
+class AuthorYearReferenceStyle(LabelReferenceStyle):
+    """{cite:p}`a,b` as "(NIDA 2021; WHO 2023)", each label linking to its bibliography entry."""
+
+    bracket_parenthetical: BracketStyle = field(default_factory=lambda: BracketStyle(left="(", right=")", sep="; "))
+    bracket_textual: BracketStyle = field(default_factory=lambda: BracketStyle(left="(", right=")", sep="; "))
+
+
+register_pybtex_plugin("pybtex.style.labels", STYLE, AuthorYearLabelStyle)
+register_pybtex_plugin("pybtex.style.sorting", STYLE, AuthorYearSorting)
+register_pybtex_plugin("pybtex.style.formatting", STYLE, AuthorYearStyle)
+register_bibtex_plugin("sphinxcontrib.bibtex.style.referencing", STYLE, AuthorYearReferenceStyle)
+
+_ANCHOR = re.compile(r"""<a\s+id=["'](ref-[^"']+)["']""")
+
+
+class CitationLinks(Transform):
+    """A notebook's ``[label](#ref-key)`` citation links to an anchor in raw HTML (its References
+    cell), which MyST cannot see: it would report a missing cross-reference. Keep each such link
+    as a plain in-page link, and warn if the page has no anchor for it."""
+
+    default_priority = 870  # before myst-parser's ResolveAnchorIds (879)
+
+    def apply(self):
+        anchors = set()
+        for raw in self.document.findall(nodes.raw):
+            if "html" in raw.get("format", "").split():
+                anchors.update(_ANCHOR.findall(raw.astext()))
+        for ref in self.document.findall(nodes.reference):
+            uri = ref.get("refuri", "")
+            if not (ref.get("id_link") and uri.startswith("#ref-")):
+                continue
+            if uri[1:] not in anchors:
+                logger.warning(
+                    "citation %s has no entry in this page's References cell "
+                    "(run python -m recovery_science.tools.references)", uri, location=ref,
+                )
+            del ref["id_link"]
+            ref["internal"] = True
+            ref["classes"].append("rs-cite")
 
 
 class avoid_term(nodes.Inline, nodes.TextElement):
@@ -103,6 +206,7 @@ def setup(app):
     app.connect("config-inited", _theme_defaults)
     app.connect("html-page-context", _tidy_page)
     app.add_role("avoid", avoid_role)
+    app.add_transform(CitationLinks)
     app.add_node(
         avoid_term,
         html=(visit_avoid_html, depart_avoid_html),

@@ -38,6 +38,15 @@ def test_page_carries_the_tool_parameters(page):
         assert float(slider.input_value()) == spec["value"], name
 
 
+def test_the_run_notice_goes_and_the_sliders_work_in_the_book(page):
+    """The stored HTML says "run this cell" and disables the sliders (for an unrun notebook in
+    JupyterLab); in the book emax.js removes the notice and enables them."""
+    assert page.locator(".rs-emax .rs-run-notice").count() == 0
+    assert "Run this cell" not in page.locator(".rs-emax").inner_text()
+    for name in receptor.PARAMS["sliders"]:
+        assert page.locator(f"#rs-emax-{name}").is_enabled(), name
+
+
 def _partial_plateau(page) -> float:
     """Highest point (smallest SVG y) of the second agonist's curve, as a fraction of the axis."""
     ys = page.evaluate(

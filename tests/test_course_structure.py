@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 from recovery_science.quiz import load_bank
+from recovery_science.tools.references import CITATION, is_references_cell
+
+AVOID_TAG = '<del class="rs-avoid" title="term to avoid">'
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -49,20 +52,94 @@ def test_module_pattern(nb):
              ("## Learning objectives", "## Check your understanding", "## What we learned", "## References")]
     assert order == sorted(order), f"{nb.path.name}: objectives, quiz, summary, references out of order"
     text = _markdown(nb)
-    assert "{footbibliography}" in text, "references must list the page's citations"
-    assert re.search(r"\{footcite(:[pt])?\}`", text), "a module must cite its sources"
+    assert is_references_cell(nb.cells[-1]), "the References cell ends the notebook"
+    assert CITATION.search(text), "a module must cite its sources"
     assert "1-800-662-4357" in text and "988" in text, "every module points to help"
     assert "not medical advice" in text.lower()
-    assert "Running this notebook on your own computer" in text and "pip install" in text
+
+
+def test_setup_instructions_are_ones_that_work(nb):
+    """Clone the repository the book's buttons point to, then `make setup`; or Binder."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    text = _markdown(nb)
+    assert "Running this notebook on your own computer" in text
+    assert f"git clone {config['repository']['url'].rstrip('/')}.git" in text
+    assert "make setup" in text and ".venv/bin/jupyter lab" in text and "Binder" in text
+    assert "<repository URL>" not in text and "pip install" not in text
+
+
+# Role or directive syntax, which JupyterLab shows raw: {name}`...`, ```{name} or :::{name}.
+ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}`")
+DIRECTIVE = re.compile(r"^\s*(?:>\s*)*(?:`{3,}|~{3,}|:{3,})\s*\{", re.M)
 
 
 def test_markdown_reads_well_in_jupyterlab(nb):
-    """JupyterLab shows MyST directive fences as code blocks, so notebooks use blockquotes for
-    notes and myths; the only directive is the page's reference list."""
+    """Students' own JupyterLab renders CommonMark, not MyST: no markdown cell may hold role or
+    directive syntax. Citations are links to the References cell, notes and myths blockquotes, and
+    a term to avoid is <del class="rs-avoid" title="term to avoid">, which JupyterLab's sanitizer
+    keeps (tests/test_jupyterlab.py checks what it shows)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        assert not ROLE.search(cell.source), f"{nb.path.name} cell {i}: role {ROLE.search(cell.source).group()!r}"
+        assert not DIRECTIVE.search(cell.source), f"{nb.path.name} cell {i}: directive fence"
+        for tag in re.findall(r"<del\b[^>]*>", cell.source):
+            assert tag == AVOID_TAG, f"{nb.path.name} cell {i}: {tag} (write {AVOID_TAG})"
+
+
+def test_the_markup_check_catches_roles_and_directives():
+    for bad in ("{footcite:p}`nida2021wordsmatter`", "a {avoid}`clean` test", "```{footbibliography}\n```",
+                ":::{note}\n:::", "> ```{admonition} x"):
+        assert ROLE.search(bad) or DIRECTIVE.search(bad), bad
+    for good in ("([NIDA 2021](#ref-nida2021wordsmatter))", "```bash\nmake setup\n```", "a {set} of `code`",
+                 AVOID_TAG + "clean</del>"):
+        assert not (ROLE.search(good) or DIRECTIVE.search(good)), good
+
+
+# Words that mark material on overdose signs or deaths (as tests/test_book.py checks book pages).
+DISTRESSING = re.compile(r"pinpoint|\bdied\b|\bdeaths?\b", re.I)
+CONTENT_NOTE = "> **Content note.**"
+
+
+def test_content_note_comes_before_material_on_overdose_and_death(nb):
+    text = _markdown(nb)
+    assert CONTENT_NOTE in text, f"{nb.path.name}: no content note"
+    before = text[: text.index(CONTENT_NOTE)]
+    hit = DISTRESSING.search(before)
+    assert not hit, f"{nb.path.name}: {hit.group()!r} comes before the content note"
+    if nb.path.name.startswith("01-"):
+        note = text[text.index(CONTENT_NOTE):].split("\n\n", 1)[0]
+        for section in ("How OUD develops, and the signs to notice", "Harms of OUD", "The opioid crisis in numbers"):
+            assert section in note, f"the content note does not name {section!r}"
+            assert f"## {section}" in text
+
+
+def test_cells_that_only_display_a_quiz_or_widget_hide_their_code_in_the_book(nb):
+    """MyST-NB drops the input of a cell tagged remove-input (or folds it with hide-input);
+    analysis code stays visible because it teaches."""
+    hidden = {"remove-input", "hide-input"}
+    display_only = 0
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for directive in re.findall(r"^(?:```|:::)\s*\{([a-z-]+)\}", cell.source, re.M):
-                assert directive == "footbibliography", f"{nb.path.name}: {{{directive}}} renders as code in JupyterLab"
+        if cell.cell_type != "code":
+            continue
+        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("from ", "import ", "#"))]
+        tags = set(cell.metadata.get("tags", []))
+        if len(lines) == 1 and re.fullmatch(r"(show_quiz\(.*\)|receptor\.explore\(\))", lines[0].strip()):
+            assert tags & hidden, f"{nb.path.name}: {lines[0]!r} shows its code in the book"
+            display_only += 1
+        else:
+            assert not tags & hidden, f"{nb.path.name}: analysis code hidden: {cell.source[:60]!r}"
+    assert display_only >= 1
+
+
+def test_every_figure_has_alt_text(nb):
+    """A cell that draws a figure gives MyST-NB its alt text (metadata mystnb.image.alt)."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if any("image/png" in out.get("data", {}) or "image/svg+xml" in out.get("data", {}) for out in cell.outputs):
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) >= 40, f"{nb.path.name}: figure without alt text: {cell.source[:60]!r}"
 
 
 def test_objectives_match_the_bank(nb):

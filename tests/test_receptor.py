@@ -212,3 +212,26 @@ def test_widget_sliders_follow_the_parameters(monkeypatch):
     monkeypatch.setattr(receptor, "PARAMS", _changed_params())
     sliders = [c for c in receptor.explore().children[0].children if isinstance(c, widgets.FloatSlider)]
     assert [(s.min, s.max, s.step, s.value) for s in sliders][1] == (1.0, 12.0, 0.25, 2.0)
+
+
+# Widest the book shows a cell's image, in CSS px (sphinx-book-theme's article column, rounded
+# down); a wider figure is scaled down to it.
+BOOK_COLUMN_PX = 720
+MIN_TEXT_PX = 10
+
+
+def _smallest_text_px(fig, dpi: float) -> float:
+    from matplotlib.text import Text
+
+    scale = min(1.0, BOOK_COLUMN_PX / (fig.get_figwidth() * dpi))
+    fig.canvas.draw()  # tick labels exist once drawn
+    texts = fig.findobj(Text) + [t for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    sizes = [t.get_fontsize() for t in texts if t.get_visible() and t.get_text().strip()]
+    assert len(sizes) > 20
+    return min(sizes) * dpi / 72 * scale
+
+
+def test_static_figure_text_is_readable_in_the_book():
+    """The book shows the figure at most BOOK_COLUMN_PX wide (at the inline backend's 100 dpi);
+    every label, tick, legend and note must be at least MIN_TEXT_PX there."""
+    assert _smallest_text_px(receptor.plot_static(), 100) >= MIN_TEXT_PX

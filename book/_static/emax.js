@@ -4,8 +4,9 @@
  * recovery_science/receptor.py; tests/test_node_emax.py runs them in Node against the Python
  * model. The parameters are not written here: recovery_science.receptor.explorer_html embeds
  * data/tools/receptor.json's model in the page (data-rs-emax) and renders the sliders' ranges
- * from it. In a page this file redraws two SVG panels when the sliders move and sets
- * window.RecoveryEmax; in Node, require() returns the same functions and touches no DOM.
+ * from it, disabled, under a "run this cell" notice (.rs-run-notice) for an unrun notebook in
+ * JupyterLab. In a page this file removes the notice, enables the sliders, redraws two SVG
+ * panels when the sliders move and sets window.RecoveryEmax; in Node, require() returns the same functions and touches no DOM.
  * Schematic and unitless: not doses of any real drug.
  */
 (function (root, factory) {
@@ -124,7 +125,13 @@
       if (box.__rsEmax) return;
       box.__rsEmax = true;
       var params = JSON.parse(box.getAttribute("data-rs-emax"));
+      // The stored HTML says "run this cell" and disables the sliders (an unrun notebook in
+      // JupyterLab shows it without this script); here the sliders work, so drop both.
+      Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
+        notice.parentNode.removeChild(notice);
+      });
       Array.prototype.forEach.call(box.querySelectorAll("input[type=range]"), function (input) {
+        input.disabled = false;
         input.addEventListener("input", function () { draw(box, params); });
       });
       box.classList.add("rs-ready");

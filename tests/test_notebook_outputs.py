@@ -1,0 +1,81 @@
+"""Stored outputs of the notebooks, as an unrun notebook shows them in JupyterLab: every stored
+interactive output (quiz or tool) carries its "run this cell" notice, and no stored HTML holds a
+form or anything else that submits or navigates (tests/test_jupyterlab.py clicks them too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from recovery_science import receptor
+from recovery_science.display import RUN_NOTICE_CLASSES, run_notice_html
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+INTERACTIVE = ".rs-quiz, .rs-emax"
+
+
+def _stored_html(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [out["data"]["text/html"] for cell in nb.cells if cell.cell_type == "code"
+            for out in cell.outputs if "text/html" in out.get("data", {})]
+
+
+def problems(html: str) -> list[str]:
+    """What in this HTML would submit a form or navigate when a student clicks or presses Enter."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = [f"<form>: {str(f)[:60]}" for f in soup.find_all("form")]
+    found += [f"button without type=button: {b}"[:120] for b in soup.find_all("button")
+              if (b.get("type") or "submit").lower() != "button"]
+    found += [f"submitting input: {i}"[:120] for i in soup.find_all("input")
+              if (i.get("type") or "").lower() in ("submit", "image")]
+    found += [f"{el.name} with formaction" for el in soup.find_all(attrs={"formaction": True})]
+    found += [f"link that leaves the page: {a}"[:120] for a in soup.find_all("a", href=True)
+              if not a["href"].startswith("#") and a.get("target") != "_blank"]
+    found += [f"<meta http-equiv>: {m}" for m in soup.find_all("meta", attrs={"http-equiv": True})]
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_stored_html_neither_submits_nor_navigates(path):
+    outputs = _stored_html(path)
+    assert outputs
+    for html in outputs:
+        assert not problems(html), problems(html)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_stored_interactive_output_says_run_this_cell(path):
+    interactive = 0
+    for html in _stored_html(path):
+        soup = BeautifulSoup(html, "html.parser")
+        for box in soup.select(INTERACTIVE):
+            interactive += 1
+            notices = box.select(".rs-run-notice.rs-search-skip")
+            assert len(notices) == 1, f"{box.get('class')}: no run notice"
+            assert notices[0].get_text().startswith("Run this cell")
+    assert interactive >= 1
+
+
+def test_the_checks_catch_what_they_look_for():
+    for bad in ('<form action="x"><button>Check</button></form>', "<button>Check</button>",
+                '<input type="submit">', '<button type="button" formaction="/x">', '<a href="../book/x.html">x</a>'):
+        assert problems(bad), bad
+    assert not problems('<button type="button">Check</button><a href="#ref-x">x</a>'
+                        '<a href="https://nida.nih.gov" target="_blank">NIDA</a>')
+
+
+def test_receptor_stored_html_has_the_notice_and_disabled_sliders():
+    html = receptor.explorer_html()
+    soup = BeautifulSoup(html, "html.parser")
+    notice = soup.select_one(".rs-emax > .rs-run-notice")
+    assert notice is not None and notice["class"] == RUN_NOTICE_CLASSES.split()
+    assert notice.get_text() == receptor.RUN_NOTICE == (
+        "Run this cell to use the sliders here (JupyterLab), or use them in the course book.")
+    sliders = soup.select("input[type=range]")
+    assert len(sliders) == 2 and all(s.has_attr("disabled") for s in sliders)
+    assert not problems(html)
+    assert "&lt;b&gt;" in run_notice_html("<b>")  # escaped
