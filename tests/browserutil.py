@@ -20,7 +20,8 @@ QUIZ_PAGES = {
 }
 INTRO_BANK = "00-how-this-course-works"
 INTRO_PAGE = QUIZ_PAGES[INTRO_BANK]
-STORAGE_PREFIX = "recovery-science:v1:"
+STORAGE_PREFIX = "recovery-science:v2:"
+V1_PREFIX = "recovery-science:v1:"
 
 
 def built_pages(book_html: Path) -> list[str]:
@@ -134,7 +135,8 @@ def wait_for_quiz(page, bank: str):
 
 
 def form(page, bank: str, qid: str):
-    return page.locator(f"form#rsq-{bank}-{qid}")
+    """One question's element (a div.rs-q: the page has no form)."""
+    return page.locator(f"div.rs-q#rsq-{bank}-{qid}")
 
 
 def score(page, bank: str) -> int:
@@ -212,6 +214,23 @@ def wrong_response(question):
     return number_text(question.answer + question.tolerance + max(1.0, abs(question.answer))), [question.feedback.high]
 
 
+def shown_items(bank, question, response) -> list[str]:
+    """The feedback lines the page shows for a response, as the Python twin of quiz.js's view()
+    says (multiple select: "option text: feedback", in display order; a repeated verdict left out)."""
+    from recovery_science.quiz.feedback import view
+    from recovery_science.quiz.grading import grade
+    from recovery_science.quiz.order import arrange
+    from recovery_science.quiz.static import client_question
+
+    question = arrange(bank).question(question.id)
+    res = grade(question, response)
+    res_json = {"status": res.status, "feedback": list(res.feedback), "message": res.message,
+                "outcome": res.outcome, "missing": res.missing}
+    rec = {"attempts": 1, "response": response, "verdict": res.status, "revealed": False}
+    v = view(client_question(question, with_source=False), rec, res_json)
+    return [(f"{i['label']}: " if i["label"] else "") + i["text"] for i in v["items"]]
+
+
 def keyed_feedback(question) -> list[str]:
     if question.type in ("single", "multiple"):
         return [o.feedback for o in question.options if o.correct]
@@ -226,16 +245,19 @@ def quiz_state(page, bank: str) -> dict:
         """(bank) => {
           const quiz = document.getElementById('rsq-' + bank);
           const forms = {};
-          quiz.querySelectorAll('form.rs-q').forEach(f => {
+          quiz.querySelectorAll('div.rs-q').forEach(f => {
             forms[f.dataset.rsQid] = {
               checked: Array.from(f.querySelectorAll('input:checked')).map(i => i.id),
               values: Array.from(f.querySelectorAll('input[type=text]')).map(i => i.value),
               feedback: f.querySelector('.rs-feedback').innerText,
               attempts: f.querySelector('.rs-attempts').textContent,
               classes: Array.from(f.classList).sort(),
+              buttons: Array.from(f.querySelectorAll('.rs-actions button')).filter(b => !b.hidden)
+                .map(b => b.textContent),
             };
           });
-          return {score: quiz.querySelector('.rs-score').textContent, forms};
+          return {score: quiz.querySelector('.rs-score').textContent,
+                  shown: quiz.querySelector('.rs-shown').textContent, forms};
         }""",
         bank,
     )

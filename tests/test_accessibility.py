@@ -13,6 +13,7 @@ from browserutil import (
     QUIZ_PAGES,
     answer,
     built_pages,
+    form,
     goto,
     keyed_response,
     open_page,
@@ -90,8 +91,9 @@ def test_every_page_has_no_serious_axe_violation(browser, book_server, book_html
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("bank_id", sorted(QUIZ_PAGES))
 def test_quiz_with_feedback_has_no_serious_axe_violation(browser, book_server, bank_id, mode):
-    """The quiz after answering: one question right, one wrong, one not checked, so the
-    feedback of every status (and its links) is on the page when axe scans it."""
+    """The quiz after answering: one question wrong and then revealed (Show answer), a multiple
+    select answered wrong (per-option lines and the missing count), one right, one not checked,
+    and the Reset confirmation open, so every state (and its links) is on the page when axe scans it."""
     bank = load_bank(bank_id)
     by_type: dict[str, object] = {}
     for q in bank.questions:
@@ -104,15 +106,25 @@ def test_quiz_with_feedback_has_no_serious_axe_violation(browser, book_server, b
         first = bank.questions[0]
         answer(page, bank_id, first, wrong_response(first)[0])
         assert verdict(page, bank_id, first.id) == "Not quite."
+        form(page, bank_id, first.id).locator("button.rs-show").click()
+        assert form(page, bank_id, first.id).locator(".rs-answer li").count() >= 1
         for q in by_type.values():
             if q.id == first.id:
                 continue
-            if q.type == "numeric":
+            if q.type == "multiple":
+                keyed = [o.id for o in q.options if o.correct]
+                others = [o.id for o in q.options if not o.correct]
+                answer(page, bank_id, q, keyed[:1] + others[:1])
+                assert verdict(page, bank_id, q.id) == "Not quite."
+                assert form(page, bank_id, q.id).locator(".rs-option-label").count() == 2
+            elif q.type == "numeric":
                 answer(page, bank_id, q, "not a number")
                 assert verdict(page, bank_id, q.id) == "Not checked."
             else:
                 answer(page, bank_id, q, keyed_response(q))
                 assert verdict(page, bank_id, q.id) == "Correct."
+        page.locator(f"#rsq-{bank_id} button.rs-reset-all").click()
+        assert page.locator(f"#rsq-{bank_id} .rs-confirm").is_visible()
         violations = _scan(page)
     assert not violations, "axe serious/critical violations:\n" + _summary(
         {f"{QUIZ_PAGES[bank_id]} with feedback [{mode}]": violations})

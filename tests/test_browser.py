@@ -13,12 +13,14 @@ import shutil
 import uuid
 from pathlib import Path
 
+import jsonschema
 import pytest
 from browserutil import (
     INTRO_BANK,
     INTRO_PAGE,
     QUIZ_PAGES,
     STORAGE_PREFIX,
+    V1_PREFIX,
     Watch,
     answer,
     attempts,
@@ -34,6 +36,7 @@ from browserutil import (
     quiz_state,
     score,
     set_response,
+    shown_items,
     stored,
     verdict,
     wait_for_quiz,
@@ -43,6 +46,7 @@ from browserutil import (
 from recovery_science.bib import format_reference
 from recovery_science.quiz import load_bank
 from recovery_science.quiz import static as quiz_static
+from recovery_science.quiz.order import bank_version, display_order
 from recovery_science.quiz.schema import parse_bank
 from recovery_science.quiz.static import AVOID, client_question, render_html
 
@@ -50,6 +54,8 @@ pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
 BANK = INTRO_BANK
+VALIDATOR = jsonschema.Draft202012Validator(
+    json.loads((HERE.parent / "recovery_science" / "quiz" / "stored.schema.json").read_text(encoding="utf-8")))
 
 
 def visible(text: str) -> str:
@@ -102,7 +108,7 @@ def test_right_answer_shows_feedback_explanation_and_resolving_source(browser, b
         assert box.is_visible()
         assert box.get_attribute("role") == "status" and box.get_attribute("aria-live") == "polite"
         assert verdict(page, BANK, q.id) == "Correct."
-        assert feedback_items(page, BANK, q.id) == [q.options[0].feedback]
+        assert feedback_items(page, BANK, q.id) == [next(o.feedback for o in q.options if o.id == "a")]
         expl = _squash(box.locator(".rs-explanation").inner_text())
         assert expl == _squash("Explanation. " + visible(q.explanation))
         source = box.locator(".rs-source")
@@ -120,13 +126,21 @@ def test_right_answer_shows_feedback_explanation_and_resolving_source(browser, b
         _no_new_errors(browser, book_server, watch)
 
 
+def _buttons(page, qid) -> list[str]:
+    return quiz_state(page, BANK)["forms"][qid]["buttons"]
+
+
 def test_wrong_answer_then_try_again_then_right(browser, book_server, intro_bank):
     q = intro_bank.question("helpline-number")
     with _open_intro(browser, book_server) as (context, page, watch):
+        assert _buttons(page, q.id) == ["Check"], "Try again and Show answer wait for an attempt"
         answer(page, BANK, q, "b")
         assert verdict(page, BANK, q.id) == "Not quite."
-        assert feedback_items(page, BANK, q.id) == [q.options[1].feedback]
+        assert feedback_items(page, BANK, q.id) == [next(o.feedback for o in q.options if o.id == "b")]
+        box = form(page, BANK, q.id).locator(".rs-feedback")
+        assert box.locator(".rs-explanation").count() == 0 and box.locator(".rs-source").count() == 0
         assert "rs-incorrect" in form(page, BANK, q.id).get_attribute("class")
+        assert _buttons(page, q.id) == ["Check", "Try again", "Show answer"]
         assert score(page, BANK) == 0
         assert attempts(page, BANK, q.id) == "Attempts: 1"
 
@@ -135,33 +149,67 @@ def test_wrong_answer_then_try_again_then_right(browser, book_server, intro_bank
         assert form(page, BANK, q.id).locator(".rs-feedback").inner_text() == ""
         assert not form(page, BANK, q.id).locator(".rs-feedback").is_visible()
         assert attempts(page, BANK, q.id) == "Attempts: 1"
+        assert _buttons(page, q.id) == ["Check", "Show answer"]
+        first = form(page, BANK, q.id).locator("input").first.get_attribute("id")
         focused = page.evaluate("() => document.activeElement && document.activeElement.id")
-        assert focused == f"rsq-{BANK}-{q.id}-a", "Try again should move focus to the first option"
+        assert focused == first, "Try again should move focus to the first option"
 
         answer(page, BANK, q, "a")
         assert verdict(page, BANK, q.id) == "Correct."
+        assert box.locator(".rs-explanation").count() == 1 and box.locator(".rs-source a").count() == 1
+        assert _buttons(page, q.id) == ["Check"]
         assert score(page, BANK) == 1
         assert attempts(page, BANK, q.id) == "Attempts: 2"
         _no_new_errors(browser, book_server, watch)
 
 
+def test_show_answer_reveals_and_never_scores(browser, book_server, intro_bank):
+    q = intro_bank.question("medication-is-treatment")
+    keyed = next(o for o in q.options if o.correct)
+    with _open_intro(browser, book_server) as (context, page, watch):
+        wrong = next(o.id for o in q.options if not o.correct)
+        answer(page, BANK, q, wrong)
+        form(page, BANK, q.id).locator("button.rs-show").click()
+        box = form(page, BANK, q.id).locator(".rs-feedback")
+        assert box.locator(".rs-answer li").all_inner_texts() == [keyed.text]
+        assert _squash(box.locator(".rs-explanation").inner_text()) == _squash("Explanation. " + visible(q.explanation))
+        assert "does not count towards your score" in box.locator(".rs-not-scored").inner_text()
+        assert page.evaluate("() => document.activeElement.classList.contains('rs-feedback')")
+        assert "Show answer" not in _buttons(page, q.id)
+        shown = page.locator(f"#rsq-{BANK} .rs-quiz-score").inner_text()
+        assert _squash(shown) == f"Score: 0 of {len(intro_bank.questions)} correct (1 answer shown, not scored)"
+        answer(page, BANK, q, keyed.id)
+        assert verdict(page, BANK, q.id) == "Correct." and score(page, BANK) == 0
+        rec = json.loads(stored(page, BANK))["questions"][q.id]
+        assert rec["revealed"] and rec["verdict"] == "correct" and rec["attempts"] == 2
+        assert rec["revealed_at"] <= rec["last_attempt"] and rec["first_attempt"] <= rec["revealed_at"]
+        page.reload()
+        wait_for_quiz(page, BANK)
+        assert score(page, BANK) == 0 and verdict(page, BANK, q.id) == "Correct."
+        assert form(page, BANK, q.id).locator(".rs-not-scored").count() == 1
+        _no_new_errors(browser, book_server, watch)
+
+
 def test_multiple_select_has_no_partial_credit(browser, book_server, intro_bank):
     q = intro_bank.question("person-first-phrases")
-    fb = {o.id: o.feedback for o in q.options}
     with _open_intro(browser, book_server) as (context, page, watch):
         answer(page, BANK, q, ["a", "b"])
         assert verdict(page, BANK, q.id) == "Not quite."
-        assert feedback_items(page, BANK, q.id) == [fb["a"], fb["b"]]
+        assert feedback_items(page, BANK, q.id) == shown_items(intro_bank, q, ["a", "b"])
+        missing = form(page, BANK, q.id).locator(".rs-missing").inner_text()
+        assert missing == "1 correct option is still missing."
         assert score(page, BANK) == 0
 
         answer(page, BANK, q, ["a", "b", "c", "d"])
         assert verdict(page, BANK, q.id) == "Not quite."
-        assert feedback_items(page, BANK, q.id) == [fb["a"], fb["b"], fb["c"], fb["d"]]
+        assert feedback_items(page, BANK, q.id) == shown_items(intro_bank, q, ["a", "b", "c", "d"])
+        assert len(feedback_items(page, BANK, q.id)) == 4
+        assert form(page, BANK, q.id).locator(".rs-missing").count() == 0
         assert score(page, BANK) == 0
 
         answer(page, BANK, q, ["a", "b", "c"])
         assert verdict(page, BANK, q.id) == "Correct."
-        assert feedback_items(page, BANK, q.id) == [fb["a"], fb["b"], fb["c"]]
+        assert feedback_items(page, BANK, q.id) == shown_items(intro_bank, q, ["a", "b", "c"])
         assert score(page, BANK) == 1
         assert attempts(page, BANK, q.id) == "Attempts: 3"
 
@@ -193,7 +241,8 @@ def test_numeric_comma_invalid_and_high(browser, book_server, intro_bank):
 
         answer(page, BANK, q, "21,4")
         assert verdict(page, BANK, q.id) == "Correct."
-        assert feedback_items(page, BANK, q.id) == [q.feedback.correct]
+        assert feedback_items(page, BANK, q.id) == shown_items(intro_bank, q, "21,4")
+        assert feedback_items(page, BANK, q.id)[0] == q.feedback.correct.removeprefix("Correct: ")
         assert attempts(page, BANK, q.id) == "Attempts: 2"
         assert score(page, BANK) == 1
         _no_new_errors(browser, book_server, watch)
@@ -208,16 +257,26 @@ def test_every_bank_question_on_its_page(browser, book_server, bank_id):
         goto(page, book_server, QUIZ_PAGES[bank_id])
         wait_for_quiz(page, bank_id)
         assert page.locator(f"#rsq-{bank_id} .rs-total").inner_text() == str(len(bank.questions))
-        assert page.locator(f"#rsq-{bank_id} form.rs-q").count() == len(bank.questions)
+        assert page.locator(f"#rsq-{bank_id} div.rs-q").count() == len(bank.questions)
+        # the order the page shows is the one Python fixed (quiz.js does not reshuffle)
+        for q in bank.questions:
+            if hasattr(q, "options"):
+                ids = page.eval_on_selector_all(f"#rsq-{bank_id}-{q.id} .rs-option input",
+                                                "els => els.map(e => e.value)")
+                assert ids == display_order(bank, q), q.id
         for n, q in enumerate(bank.questions, start=1):
             wrong, wrong_fb = wrong_response(q)
             answer(page, bank_id, q, wrong)
             assert verdict(page, bank_id, q.id) == "Not quite.", q.id
-            assert feedback_items(page, bank_id, q.id) == [_squash(visible(f)) for f in wrong_fb], q.id
+            shown = [_squash(visible(f)) for f in shown_items(bank, q, wrong)]
+            assert feedback_items(page, bank_id, q.id) == shown, q.id
+            assert form(page, bank_id, q.id).locator(".rs-explanation").count() == 0, q.id
             form(page, bank_id, q.id).locator("button.rs-retry").click()
             answer(page, bank_id, q, keyed_response(q))
             assert verdict(page, bank_id, q.id) == "Correct.", q.id
-            assert feedback_items(page, bank_id, q.id) == [_squash(visible(f)) for f in keyed_feedback(q)], q.id
+            keyed = shown_items(bank, q, keyed_response(q))
+            assert feedback_items(page, bank_id, q.id) == [_squash(visible(f)) for f in keyed], q.id
+            assert len(keyed) == len(keyed_feedback(q)), q.id
             href = form(page, bank_id, q.id).locator(".rs-source a").get_attribute("href")
             assert href.endswith(f"book/bibliography.html#cite-{q.source}"), (q.id, href)
             assert attempts(page, bank_id, q.id) == "Attempts: 2", q.id
@@ -244,10 +303,14 @@ def test_answers_survive_reload_and_reset_clears_them(browser, book_server, intr
         before = quiz_state(page, BANK)
         assert before["score"] == "3"
         saved = json.loads(stored(page, BANK))
-        assert saved["version"] == 1
-        assert saved["questions"]["person-first-phrases"] == {
-            "attempts": 2, "latest": "correct", "response": ["a", "b", "c"]}
-        assert saved["questions"]["rate-2020"] == {"attempts": 1, "latest": "correct", "response": "21,4"}
+        assert saved["version"] == 2 and saved["bank"] == BANK and saved["bank_version"] == bank_version(intro_bank)
+        VALIDATOR.validate(saved)
+        rec = saved["questions"]["person-first-phrases"]
+        assert {k: rec[k] for k in ("objective", "attempts", "verdict", "revealed")} == {
+            "objective": "LO2", "attempts": 2, "verdict": "correct", "revealed": False}
+        assert sorted(rec["response"]) == ["a", "b", "c"]
+        assert rec["first_attempt"] < rec["last_attempt"] <= saved["saved"]
+        assert saved["questions"]["rate-2020"]["response"] == "21,4"
 
         page.reload()
         wait_for_quiz(page, BANK)
@@ -258,12 +321,19 @@ def test_answers_survive_reload_and_reset_clears_them(browser, book_server, intr
         assert after["forms"]["helpline-number"]["checked"] == [f"rsq-{BANK}-helpline-number-b"]
         assert "Not quite." in after["forms"]["rate-fold-change"]["feedback"]
 
-        page.locator(f"#rsq-{BANK} button.rs-reset-all").click()
+        # Reset asks first; "Keep answers" changes nothing
+        reset = page.locator(f"#rsq-{BANK} .rs-quiz-foot button.rs-reset-all")
+        reset.click()
+        page.locator(f"#rsq-{BANK} button.rs-reset-no").click()
+        assert quiz_state(page, BANK) == before and reset.is_visible()
+        reset.click()
+        assert page.locator(f"#rsq-{BANK} .rs-confirm").inner_text().startswith("Clear all your answers")
+        page.locator(f"#rsq-{BANK} button.rs-reset-yes").click()
         cleared = quiz_state(page, BANK)
         assert cleared["score"] == "0"
         for qid, f in cleared["forms"].items():
             assert f == {"checked": [], "values": [""] if f["values"] else [], "feedback": "",
-                         "attempts": "", "classes": ["rs-q"]}, qid
+                         "attempts": "", "classes": ["rs-q"], "buttons": ["Check"]}, qid
         assert json.loads(stored(page, BANK))["questions"] == {}
 
         page.reload()
@@ -287,7 +357,8 @@ FOCUS_INFO = """() => {
     outlineStyle: cs.outlineStyle, outlineWidth: parseFloat(cs.outlineWidth) || 0,
     boxShadow: cs.boxShadow,
     width: r.width, height: r.height,
-    inViewport: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
+    // Chromium scrolls a focused element just to the nearest edge, with sub-pixel rounding: allow 1px
+    inViewport: r.top >= -1 && r.left >= -1 && r.bottom <= innerHeight + 1 && r.right <= innerWidth + 1,
     unobscured: !!hit && (hit === el || el.contains(hit)
       || (el.labels && Array.from(el.labels).some(l => l.contains(hit)))),
     inQuiz: !!el.closest('.rs-quiz'),
@@ -308,18 +379,24 @@ def _assert_focus_visible(page, where: str) -> dict:
 
 
 def test_keyboard_only(browser, book_server, intro_bank):
-    with _open_intro(browser, book_server) as (context, page, watch):
+    # a laptop-sized window: each focus stop (a question, its feedback's source link) fits in it
+    with _open_intro(browser, book_server, viewport={"width": 1280, "height": 900}) as (context, page, watch):
         kb = page.keyboard
-        # Starting point: the quiz's "Reset quiz" button, the last control before the first question.
-        page.focus(f"#rsq-{BANK} button.rs-reset-all")
+        # Starting point: a click on the quiz title (Chromium starts sequential focus there),
+        # scrolled near the top (below the theme's header) so that question 1 and its Check are in view.
+        title = page.locator(f"#rsq-{BANK} .rs-quiz-title")
+        title.evaluate("e => window.scrollBy(0, e.getBoundingClientRect().top - 150)")
+        title.click()
         kb.press("Tab")
+        order = display_order(intro_bank, intro_bank.question("helpline-number"))
+        assert order[0] == "a", "this test walks the options in their display order: update it"
         info = _assert_focus_visible(page, "Tab into question 1")
         assert info["id"] == f"rsq-{BANK}-helpline-number-a"
         kb.press("Space")
         assert page.is_checked(f"#rsq-{BANK}-helpline-number-a")
         kb.press("ArrowDown")
         info = _assert_focus_visible(page, "ArrowDown")
-        assert info["id"] == f"rsq-{BANK}-helpline-number-b" and info["checked"]
+        assert info["id"] == f"rsq-{BANK}-helpline-number-{order[1]}" and info["checked"]
         kb.press("ArrowUp")
         info = _assert_focus_visible(page, "ArrowUp")
         assert info["id"] == f"rsq-{BANK}-helpline-number-a" and info["checked"]
@@ -343,18 +420,43 @@ def test_keyboard_only(browser, book_server, intro_bank):
         kb.type("21.4")
         kb.press("Enter")
         assert verdict(page, BANK, "rate-2020") == "Correct."
-        assert feedback_items(page, BANK, "rate-2020") == [intro_bank.question("rate-2020").feedback.correct]
+        rate = intro_bank.question("rate-2020")
+        assert feedback_items(page, BANK, "rate-2020") == shown_items(intro_bank, rate, "21.4")
         assert score(page, BANK) == 2
         kb.press("Tab")
         info = _assert_focus_visible(page, "Tab after the numeric answer")
         assert info["text"] == "Check"
+        # a wrong answer: Try again and Show answer join the tab order, after Check
+        page.focus(f"#{target}")
+        page.fill(f"#{target}", "30")
+        kb.press("Enter")
+        assert verdict(page, BANK, "rate-2020") == "Not quite." and score(page, BANK) == 1
+        kb.press("Tab")
         kb.press("Tab")
         info = _assert_focus_visible(page, "Tab to Try again")
         assert info["text"] == "Try again"
         kb.press("Space")
         assert page.input_value(f"#{target}") == ""
         assert verdict(page, BANK, "rate-2020") == ""
+        info = _assert_focus_visible(page, "focus back on the answer")
+        assert info["id"] == target
+        kb.press("Tab")
+        kb.press("Tab")
+        info = _assert_focus_visible(page, "Tab to Show answer")
+        assert info["text"] == "Show answer"
+        kb.press("Enter")
+        assert form(page, BANK, "rate-2020").locator(".rs-answer li").count() == 1
         assert score(page, BANK) == 1
+        # the quiet Reset at the end, by keyboard, with its confirmation
+        page.focus(f"#rsq-{BANK} button.rs-reset-all")
+        kb.press("Enter")
+        info = _assert_focus_visible(page, "confirmation")
+        assert info["text"] == "Keep answers"
+        kb.press("Shift+Tab")
+        info = _assert_focus_visible(page, "Shift+Tab to Clear answers")
+        assert info["text"] == "Clear answers"
+        kb.press("Enter")
+        assert score(page, BANK) == 0 and verdict(page, BANK, "rate-2020") == ""
         _no_new_errors(browser, book_server, watch)
 
 
@@ -417,18 +519,31 @@ def test_storage_blocked_by_chromium_setting(browser, book_server, intro_bank, t
         context.close()
 
 
+def _v2(questions) -> str:
+    return json.dumps({"version": 2, "bank": BANK, "bank_version": "0" * 16, "saved": "2026-11-25T22:00:00.000Z",
+                       "questions": questions})
+
+
+def _r(**kw) -> dict:
+    return {"objective": "LO1", "attempts": 1, "response": "a", "verdict": "correct", "revealed": False,
+            "first_attempt": None, "last_attempt": None, "revealed_at": None, **kw}
+
+
 GARBAGE = [
     "not json",
     "null",
     "[]",
-    '{"questions": 5}',
-    '{"questions": {"helpline-number": {"attempts": -3, "latest": "correct", "response": "a"}}}',
-    '{"questions": {"helpline-number": {"attempts": 1, "latest": "hacked", "response": "a"}}}',
-    '{"questions": {"helpline-number": {"attempts": 1.5, "latest": "correct", "response": "a"}}}',
-    '{"questions": {"person-first-phrases": {"attempts": 1, "latest": "correct", "response": "a"}}}',
-    '{"questions": {"rate-2020": {"attempts": 1, "latest": "correct", "response": 21.4}}}',
-    '{"questions": {"helpline-number": "correct", "rate-2020": null, "lifeline-988": []}}',
-    '{"questions": {"__proto__": {"attempts": 1, "latest": "correct", "response": "a"}}}',
+    '{"version": 2, "questions": 5}',
+    _v2({"helpline-number": _r(attempts=-3)}),
+    _v2({"helpline-number": _r(verdict="hacked")}),
+    _v2({"helpline-number": _r(attempts=1.5)}),
+    _v2({"helpline-number": _r(revealed="no")}),
+    _v2({"helpline-number": _r(first_attempt="yesterday")}),
+    _v2({"person-first-phrases": _r(response="a")}),
+    _v2({"rate-2020": _r(response=21.4)}),
+    '{"version": 2, "questions": {"helpline-number": "correct", "rate-2020": null, "lifeline-988": []}}',
+    _v2({"__proto__": _r()}),
+    json.dumps({"version": 1, "questions": {"helpline-number": _r()}}),  # format 1 under the format-2 key
 ]
 
 
@@ -452,7 +567,9 @@ def test_storage_garbage_is_ignored(browser, book_server, intro_bank, garbage):
         assert attempts(page, BANK, "helpline-number") == "Attempts: 1"
         assert score(page, BANK) == 1
         saved = json.loads(stored(page, BANK))
-        assert saved["questions"]["helpline-number"] == {"attempts": 1, "latest": "correct", "response": "a"}
+        VALIDATOR.validate(saved)
+        assert list(saved["questions"]) == ["helpline-number"]
+        assert saved["questions"]["helpline-number"]["verdict"] == "correct"
         page.reload()
         wait_for_quiz(page, BANK)
         assert score(page, BANK) == 1
@@ -460,11 +577,11 @@ def test_storage_garbage_is_ignored(browser, book_server, intro_bank, garbage):
 
 
 def test_restored_score_agrees_with_restored_answers(browser, book_server):
-    """A saved record whose "latest" says correct for a wrong response is graded again on load:
-    the page shows it wrong and scores 0 (a restore that trusts the stored status fails here).
+    """A saved record whose verdict says correct for a wrong response is graded again on load:
+    the page shows it wrong and scores 0 (a restore that trusts the stored verdict fails here).
     This happens for real when an author changes a question's key after students answered it
     (question ids are stable across edits), or when a record is edited by hand."""
-    seed = '{"version": 1, "questions": {"helpline-number": {"attempts": 1, "latest": "correct", "response": "b"}}}'
+    seed = _v2({"helpline-number": _r(response="b", verdict="correct")})
     key = STORAGE_PREFIX + BANK
     with open_page(browser, book_server) as (context, page, watch):
         context.add_init_script(f"localStorage.setItem({json.dumps(key)}, {json.dumps(seed)});")
@@ -474,6 +591,59 @@ def test_restored_score_agrees_with_restored_answers(browser, book_server):
         assert score(page, BANK) == 0
         assert page.is_checked(f"#rsq-{BANK}-helpline-number-b")
         assert attempts(page, BANK, "helpline-number") == "Attempts: 1"
+
+
+def test_format_1_answers_are_migrated_once(browser, book_server, intro_bank):
+    """A student's answers saved by the previous quiz (format 1) come back after the update: graded
+    again, saved in format 2, and the old key removed."""
+    v1 = json.dumps({"version": 1, "questions": {
+        "helpline-number": {"attempts": 2, "latest": "correct", "response": "a"},
+        "rate-2020": {"attempts": 1, "latest": "correct", "response": "30"},        # the stored verdict lies
+        "person-first-phrases": {"attempts": 1, "latest": None, "response": None},  # after Try again
+    }})
+    with open_page(browser, book_server) as (context, page, watch):
+        context.add_init_script(
+            f"if (!sessionStorage.getItem('seeded')) {{ sessionStorage.setItem('seeded', '1');"
+            f" localStorage.setItem({json.dumps(V1_PREFIX + BANK)}, {json.dumps(v1)}); }}")
+        goto(page, book_server, INTRO_PAGE)
+        wait_for_quiz(page, BANK)
+        assert verdict(page, BANK, "helpline-number") == "Correct."
+        assert attempts(page, BANK, "helpline-number") == "Attempts: 2"
+        assert verdict(page, BANK, "rate-2020") == "Not quite."
+        assert page.input_value(f"#rsq-{BANK}-rate-2020-input") == "30"
+        assert attempts(page, BANK, "person-first-phrases") == "Attempts: 1"
+        assert score(page, BANK) == 1
+        assert page.evaluate("(k) => localStorage.getItem(k)", V1_PREFIX + BANK) is None
+        saved = json.loads(stored(page, BANK))
+        VALIDATOR.validate(saved)
+        assert saved["bank_version"] == bank_version(intro_bank)
+        assert saved["questions"]["helpline-number"] == {
+            "objective": "LO1", "attempts": 2, "response": "a", "verdict": "correct", "revealed": False,
+            "first_attempt": None, "last_attempt": None, "revealed_at": None}
+        before = quiz_state(page, BANK)
+        page.reload()
+        wait_for_quiz(page, BANK)
+        assert quiz_state(page, BANK) == before
+        _no_new_errors(browser, book_server, watch)
+
+
+@pytest.mark.parametrize("bank_id", sorted(QUIZ_PAGES))
+def test_built_page_has_no_form_and_no_run_notice(browser, book_server, book_html, bank_id):
+    """The stored HTML carries the "Run this cell" notice and disabled inputs (for an unrun
+    notebook); on the book page quiz.js removes the notice and enables the inputs. Nothing on the
+    page is a form or a submit button."""
+    raw = (Path(book_html) / QUIZ_PAGES[bank_id]).read_text(encoding="utf-8")
+    quiz_part = raw[raw.index(f'id="rsq-{bank_id}"'):]
+    assert "rs-run-notice" in quiz_part and "<form" not in quiz_part.split("</script>", 1)[0]
+    with open_page(browser, book_server) as (context, page, watch):
+        goto(page, book_server, QUIZ_PAGES[bank_id])
+        wait_for_quiz(page, bank_id)
+        quiz = page.locator(f"#rsq-{bank_id}")
+        assert quiz.locator(".rs-run-notice").count() == 0
+        assert quiz.locator("form, [type=submit], a[href='#'], fieldset[disabled], input:disabled").count() == 0
+        types = quiz.locator("button").evaluate_all("bs => bs.map(b => b.type)")
+        assert types and set(types) == {"button"}
+        assert quiz.locator(".rs-actions[role=group]").count() == len(load_bank(bank_id).questions)
 
 
 # ------------------------------------------------------------------------------------------

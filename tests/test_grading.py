@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from browserutil import decode_json
 
+from recovery_science.quiz.feedback import trim_verdict
 from recovery_science.quiz.grading import QuizState, grade, parse_number
 from recovery_science.quiz.schema import parse_bank
 
 CASES_FILE = Path(__file__).with_name("grading_cases.json")
 DATA = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+STORED_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[1] / "recovery_science" / "quiz" / "stored.schema.json").read_text())
 @functools.cache
 def _bank():
     """The cases' bank, validated inside the tests that use it (a broken file fails them, not collection)."""
@@ -36,8 +39,18 @@ def test_python_grader(case):
     assert list(result.feedback) == case["feedback"]
     if "outcome" in case:
         assert result.outcome == case["outcome"]
+    assert result.missing == case.get("missing", 0)
     if case["status"] == "invalid":
         assert result.message
+
+
+def test_multiple_select_cases_say_how_many_are_missing():
+    assert {c["missing"] for c in DATA["cases"] if c["question"] == "multi" and c["status"] == "incorrect"} == {0, 1, 2}
+
+
+@pytest.mark.parametrize("case", DATA["trim_cases"], ids=[c["text"] for c in DATA["trim_cases"]])
+def test_trim_verdict(case):
+    assert trim_verdict(case["heading"], case["text"]) == case["shown"]
 
 
 @pytest.mark.parametrize(
@@ -72,8 +85,13 @@ def test_every_rule_is_in_the_cases():
         assert needed in responses, needed
 
 
+def _ticking_clock():
+    ticks = iter(range(10, 60))
+    return lambda: f"2026-11-25T22:00:{next(ticks):02d}.000Z"
+
+
 def test_score_is_latest_attempt_and_attempts_are_counted():
-    state = QuizState(tuple(q.id for q in _bank().questions))
+    state = QuizState(tuple(q.id for q in _bank().questions), clock=_ticking_clock())
     single = _bank().question("single")
     for response in ("a", "b"):
         state.record("single", response, grade(single, response))
@@ -84,8 +102,47 @@ def test_score_is_latest_attempt_and_attempts_are_counted():
     # An ungraded answer is not an attempt and changes nothing.
     state.record("single", None, grade(single, None))
     assert state.attempts("single") == 3 and state.score == 0
+    rec = state.get("single")
+    assert (rec.response, rec.verdict, rec.first_attempt, rec.last_attempt) == (
+        "c", "incorrect", "2026-11-25T22:00:10.000Z", "2026-11-25T22:00:12.000Z")
     num = _bank().question("num")
     state.record("num", "4,7", grade(num, "4,7"))
     assert state.score == 1 and state.total == len(_bank().questions)
-    state.reset("num")
-    assert state.score == 0 and state.attempts("num") == 1
+    state.clear()
+    assert state.score == 0 and state.attempts("num") == 0
+
+
+def test_a_revealed_question_never_scores():
+    """Show answer marks the question revealed for good: answering it right afterwards is
+    recorded (attempts, verdict) but not scored, until the quiz is reset."""
+    state = QuizState(tuple(q.id for q in _bank().questions), objectives={"single": "LO1"}, clock=_ticking_clock())
+    single = _bank().question("single")
+    state.record("single", "a", grade(single, "a"))  # wrong ("b" is keyed)
+    state.reveal("single")
+    state.reveal("single")  # a second press keeps the first time
+    state.record("single", "b", grade(single, "b"))
+    rec = state.get("single")
+    assert rec.verdict == "correct" and rec.revealed and rec.attempts == 2
+    assert rec.revealed_at == "2026-11-25T22:00:11.000Z"
+    assert state.score == 0 and state.revealed == 1
+    state.reveal("multi")  # revealed before any attempt (the API allows it): no attempt counted
+    assert state.attempts("multi") == 0 and state.revealed == 2
+
+
+def test_stored_format_2_from_python_matches_its_schema():
+    import jsonschema
+
+    state = QuizState(tuple(q.id for q in _bank().questions), objectives={q.id: q.objective for q in _bank().questions},
+                      clock=_ticking_clock())
+    state.record("multi", ["a", "b"], grade(_bank().question("multi"), ["a", "b"]))
+    state.record("num", "4,7", grade(_bank().question("num"), "4,7"))
+    state.reveal("single")
+    stored = state.stored(_bank().id, "0123456789abcdef")
+    jsonschema.Draft202012Validator(STORED_SCHEMA).validate(stored)
+    assert stored["questions"]["multi"] == {
+        "objective": "LO1", "attempts": 1, "response": ["a", "b"], "verdict": "incorrect", "revealed": False,
+        "first_attempt": "2026-11-25T22:00:10.000Z", "last_attempt": "2026-11-25T22:00:10.000Z", "revealed_at": None}
+    assert stored["questions"]["single"]["attempts"] == 0 and stored["questions"]["single"]["revealed"]
+    bad = {**stored, "questions": {"multi": {**stored["questions"]["multi"], "first_attempt": "25/11/2026"}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(STORED_SCHEMA).validate(bad)

@@ -19,6 +19,7 @@ from conftest import IN_CI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from recovery_science.quiz import feedback
 from recovery_science.quiz import static as quiz_static
 from recovery_science.quiz.grading import EPSILON, grade, parse_number
 from recovery_science.quiz.schema import parse_bank
@@ -51,11 +52,12 @@ def client():
 
 def _py(qid, response) -> dict:
     r = grade(_bank().question(qid), response)
-    return {"status": r.status, "feedback": list(r.feedback), "message": r.message, "outcome": r.outcome}
+    return {"status": r.status, "feedback": list(r.feedback), "message": r.message, "outcome": r.outcome,
+            "missing": r.missing}
 
 
 def _same(a: dict, b: dict) -> bool:
-    return all(a[k] == b[k] for k in ("status", "feedback", "message", "outcome"))
+    return all(a[k] == b[k] for k in ("status", "feedback", "message", "outcome", "missing"))
 
 
 @pytest.mark.parametrize("case", CASES["cases"], ids=[c["name"] for c in CASES["cases"]])
@@ -66,13 +68,15 @@ def test_case_in_node_and_python(node, client, case):
     assert js["status"] == case["status"], js
     assert js["feedback"] == case["feedback"]
     assert js.get("outcome", "") == case.get("outcome", "")
+    assert js["missing"] == case.get("missing", 0)
     assert _same(js, py), (js, py)
     if case["status"] == "invalid":
         assert js["message"], "an answer that is not graded needs a message saying why"
 
 
 def test_both_type_tables_list_the_same_types(node):
-    assert node.call(QUIZ, "TYPES") == {name: {"input": t.input} for name, t in TYPES.items()}
+    assert node.call(QUIZ, "TYPES") == {name: {"input": t.input, "per_option": t.per_option}
+                                        for name, t in TYPES.items()}
     assert node.call(QUIZ, "EPSILON") == EPSILON
 
 
@@ -133,38 +137,108 @@ def test_number_parsers_agree(node, value):
 
 
 # ------------------------------------------------------------------------------------------
-# restore: a stored status is never trusted over the answer it describes
+# what a question shows: feedback.view (Python) and view (quiz.js) on the same inputs
+
+
+@pytest.mark.parametrize("case", CASES["trim_cases"], ids=[c["text"] for c in CASES["trim_cases"]])
+def test_trim_verdict_in_node(node, case):
+    assert node.call(QUIZ, "trimVerdict", case["heading"], case["text"]) == case["shown"]
+
+
+def test_wording_twins_agree(node):
+    ns = list(range(0, 5))
+    assert node.batch(QUIZ, "missingText", [[n] for n in ns]) == [feedback.missing_text(n) for n in ns]
+    assert node.batch(QUIZ, "attemptsText", [[n] for n in ns]) == [feedback.attempts_text(n) for n in ns]
+    args = [[s, t, r] for s in (0, 1) for t in (6, 12) for r in (0, 1, 2)]
+    assert node.batch(QUIZ, "scoreText", args) == [feedback.score_text(*a) for a in args]
+    assert node.call(QUIZ, "HEADINGS") == feedback.HEADINGS
+    assert node.call(QUIZ, "NOT_SCORED") == feedback.NOT_SCORED
+
+
+def _records(q: dict, response, status) -> list:
+    """Every kind of record a question can have when a result is on screen (or none is)."""
+    verdict = status if status in ("correct", "incorrect") else None
+    base = {"objective": "LO1", "attempts": 1, "response": response if verdict else None, "verdict": verdict,
+            "revealed": False, "first_attempt": None, "last_attempt": None, "revealed_at": None}
+    return [None, base, {**base, "attempts": 3}, {**base, "revealed": True},
+            {**base, "attempts": 0, "response": None, "verdict": None, "revealed": True}]
+
+
+def _view_inputs(client) -> list:
+    inputs = []
+    for case in CASES["cases"]:
+        q = client[case["question"]]
+        response = decode_json(case["response"])
+        res = _py(case["question"], response)
+        for rec in _records(q, response, res["status"]):
+            inputs.append([q, rec, res])
+            inputs.append([q, rec, None])
+    return inputs
+
+
+def test_view_twins_agree_on_every_case_and_record(node, client):
+    inputs = _view_inputs(client)
+    js = node.batch(QUIZ, "view", inputs)
+    py = [feedback.view(*args) for args in inputs]
+    differ = [(args, a, b) for args, a, b in zip(inputs, js, py, strict=True) if a != b]
+    assert not differ, differ[:3]
+    assert len(inputs) > 500
+
+
+def test_view_rules(client):
+    """The rules, read off the Python twin (the Node test above holds quiz.js to the same)."""
+    single, multi = client["single"], client["multi"]
+    wrong = _py("single", "a")
+    rec = {"objective": "LO1", "attempts": 1, "response": "a", "verdict": "incorrect", "revealed": False,
+           "first_attempt": None, "last_attempt": None, "revealed_at": None}
+    before = feedback.view(single, None, None)
+    assert before["status"] == "" and not before["retry"] and not before["show_answer"] and not before["explain"]
+    after_wrong = feedback.view(single, rec, wrong)
+    assert after_wrong["heading"] == "Not quite." and after_wrong["retry"] and after_wrong["show_answer"]
+    assert not after_wrong["explain"] and not after_wrong["answer"]
+    cleared = feedback.view(single, rec, None)  # after Try again
+    assert cleared["status"] == "" and cleared["show_answer"] and not cleared["retry"]
+    shown = feedback.view(single, {**rec, "revealed": True}, None)
+    assert shown["heading"] == "Answer shown." and shown["explain"] and shown["answer"] == single["reveal"]
+    assert shown["note"] == feedback.NOT_SCORED and not shown["show_answer"]
+    right = feedback.view(single, {**rec, "attempts": 2, "response": "b", "verdict": "correct"}, _py("single", "b"))
+    assert right["explain"] and not right["retry"] and not right["show_answer"] and not right["note"]
+    some = _py("multi", ["a", "d"])
+    v = feedback.view(multi, {**rec, "response": ["a", "d"]}, some)
+    assert [i["label"] for i in v["items"]] == ["A", "D"] and v["missing"] == "1 correct option is still missing."
+    assert not v["explain"]
+
+
+# ------------------------------------------------------------------------------------------
+# restore: a stored verdict is never trusted over the answer it describes
 
 
 def _questions(client):
     return [client[q] for q in QIDS]
 
 
+def _rec(**kw):
+    return {"objective": "LO1", "attempts": 1, "response": None, "verdict": None, "revealed": False,
+            "first_attempt": None, "last_attempt": None, "revealed_at": None, **kw}
+
+
 def test_restore_regrades_a_record_that_claims_correct(node, client):
-    saved = {"single": {"attempts": 1, "latest": "correct", "response": "a"},   # "a" is wrong
-             "num": {"attempts": 2, "latest": "incorrect", "response": "4,7"},  # "4,7" is right
-             "multi": {"attempts": 1, "latest": "correct", "response": ["x"]},  # not an answer any more
-             "tf-true": {"attempts": 3, "latest": None, "response": None}}      # after Try again
+    saved = {"single": _rec(verdict="correct", response="a"),                 # "a" is wrong
+             "num": _rec(attempts=2, verdict="incorrect", response="4,7"),    # "4,7" is right
+             "multi": _rec(verdict="correct", response=["x"]),                # not an answer any more
+             "tf-true": _rec(attempts=3)}                                     # no answer kept
     out = node.call(QUIZ, "restoreRecords", _questions(client), saved)
-    assert out["records"]["single"] == {"attempts": 1, "latest": "incorrect", "response": "a"}
+    assert out["records"]["single"] == _rec(verdict="incorrect", response="a")
     assert out["results"]["single"]["status"] == "incorrect"
-    assert out["records"]["num"]["latest"] == "correct"
-    assert out["records"]["multi"]["latest"] is None and out["results"]["multi"]["status"] == "invalid"
-    assert out["records"]["tf-true"] == {"attempts": 3, "latest": None, "response": None}
+    assert out["records"]["num"]["verdict"] == "correct"
+    assert out["records"]["multi"]["verdict"] is None and out["results"]["multi"]["status"] == "invalid"
+    assert out["records"]["tf-true"] == _rec(attempts=3)
     assert out["results"]["tf-true"] is None
     assert out["score"] == 1
 
 
-@pytest.mark.parametrize("text, kept", [
-    ("not json", {}),
-    ("null", {}),
-    ('{"questions": {"single": {"attempts": -1, "latest": "correct", "response": "b"}}}', {}),
-    ('{"questions": {"single": {"attempts": 1, "latest": "hacked", "response": "b"}}}', {}),
-    ('{"questions": {"multi": {"attempts": 1, "latest": "correct", "response": "a"}}}', {}),
-    ('{"questions": {"num": {"attempts": 1, "latest": "correct", "response": 4.7}}}', {}),
-    ('{"questions": {"constructor": {"attempts": 1, "latest": "correct", "response": "b"}}}', {}),
-    ('{"questions": {"single": {"attempts": 2, "latest": "correct", "response": "b"}}}',
-     {"single": {"attempts": 2, "latest": "correct", "response": "b"}}),
-])
-def test_stored_records_are_checked_before_use(node, client, text, kept):
-    assert node.call(QUIZ, "parseRecords", text, _questions(client)) == kept
+def test_restore_never_scores_a_revealed_question(node, client):
+    saved = {"num": _rec(response="4,7", verdict="correct", revealed=True, revealed_at="2026-11-25T22:00:00.000Z")}
+    out = node.call(QUIZ, "restoreRecords", _questions(client), saved)
+    assert out["records"]["num"]["verdict"] == "correct" and out["score"] == 0
+    assert node.call(QUIZ, "revealedOf", _questions(client), out["records"]) == 1

@@ -48,32 +48,108 @@ def test_right_answer_by_clicking_check(quiz):
     assert _score(quiz).startswith("Score: 1 of")
 
 
+def _shown(widget) -> bool:
+    return widget.layout.display != "none"
+
+
+def test_before_any_attempt_only_check_shows(quiz):
+    for w in quiz.questions:
+        assert _shown(w.check) and not _shown(w.retry) and not _shown(w.show_answer), w.question.id
+        assert not _shown(w.feedback) and w.attempts.value == ""
+
+
 def test_wrong_then_try_again_then_right(quiz):
     w = quiz.question("helpline-number")
     w.answer.value = "b"
     w.check.click()
     assert "Not quite." in w.feedback.value and "911 is for emergencies" in w.feedback.value
+    # the wrong option's feedback only: the explanation and source wait for a right answer
+    assert "Explanation." not in w.feedback.value and "Source:" not in w.feedback.value
+    assert _shown(w.retry) and _shown(w.show_answer)
     assert _score(quiz).startswith("Score: 0 of")
     w.retry.click()
-    assert w.answer.value is None and w.feedback.value == ""
+    assert w.answer.value is None and w.feedback.value == "" and not _shown(w.feedback)
+    assert not _shown(w.retry) and _shown(w.show_answer)
     w.answer.value = "a"
     w.check.click()
+    assert "Explanation." in w.feedback.value and "Source:" in w.feedback.value
+    assert not _shown(w.retry) and not _shown(w.show_answer)
     assert _score(quiz).startswith("Score: 1 of") and w.attempts.value == "Attempts: 2"
+
+
+def test_show_answer_reveals_and_the_question_never_scores(quiz):
+    w = quiz.question("rate-2020")
+    quiz.answer("rate-2020", "25")
+    w.show_answer.click()
+    assert "Answer shown." not in w.feedback.value  # the wrong attempt's verdict stays on screen
+    assert "The answer:" in w.feedback.value and "21.4 deaths per 100,000" in w.feedback.value
+    assert "Explanation." in w.feedback.value and "Source:" in w.feedback.value
+    assert "does not count towards your score" in w.feedback.value
+    assert not _shown(w.show_answer)
+    assert _score(quiz) == f"Score: 0 of {len(_bank().questions)} correct (1 answer shown, not scored)"
+    assert quiz.answer("rate-2020", "21.4").status == "correct"
+    assert "Correct." in w.feedback.value and "does not count towards your score" in w.feedback.value
+    assert _score(quiz).startswith("Score: 0 of")
+    w.try_again()
+    assert "Answer shown." in w.feedback.value and "The answer:" in w.feedback.value
+    rec = quiz.stored()["questions"]["rate-2020"]
+    assert rec["revealed"] and rec["verdict"] == "correct" and rec["attempts"] == 2 and rec["revealed_at"]
+
+
+def test_verdict_is_not_printed_twice():
+    """Bank feedback that starts with the verdict ("Not quite. 6-MAM ...") is shown once."""
+    bank = load_bank("01-biology")
+    quiz = quiz_widget(bank)
+    quiz.answer("heroin-metabolites", "b")
+    text = re.sub(r"<[^>]+>", " ", quiz.question("heroin-metabolites").feedback.value)
+    assert text.count("Not quite") == 1 and "6-MAM still carries" in text
+    quiz.answer("synthetic-fold-change", "17.8")
+    text = re.sub(r"<[^>]+>", " ", quiz.question("synthetic-fold-change").feedback.value)
+    assert text.count("Correct") == 1 and "17.8 / 1.0" in text
 
 
 def test_multiple_select_needs_exact_set_and_gives_feedback_per_option(quiz):
     w = quiz.question("person-first-phrases")
-    boxes = w.answer.children
-    boxes[0].value = True
-    w.check.click()
+    q = w.question
+    text = {o.id: o.text for o in q.options}
+    quiz.answer(q.id, ["a"])
     assert "Not quite." in w.feedback.value and w.feedback.value.count("<li>") == 1
-    boxes[1].value = boxes[2].value = True
-    w.check.click()
+    assert "2 correct options are still missing." in w.feedback.value
+    assert text["a"] in w.feedback.value and text["b"] not in w.feedback.value  # how many, never which
+    quiz.answer(q.id, ["a", "b", "c"])
     assert "Correct." in w.feedback.value and w.feedback.value.count("<li>") == 3
-    boxes[3].value = True
-    w.check.click()
+    assert "missing" not in w.feedback.value
+    quiz.answer(q.id, ["a", "b", "c", "d"])
     assert "Not quite." in w.feedback.value and w.feedback.value.count("<li>") == 4
-    assert w.attempts.value == "Attempts: 3"
+    assert "missing" not in w.feedback.value and text["d"] in w.feedback.value
+    quiz.answer(q.id, ["a", "b", "d"])
+    assert "1 correct option is still missing." in w.feedback.value
+    assert w.attempts.value == "Attempts: 4"
+
+
+def test_reset_quiz_is_plain_and_last_and_clears_everything(quiz):
+    assert quiz.children[-1] is quiz.reset_all and quiz.reset_all.description == "Reset quiz"
+    assert quiz.reset_all.button_style == "" and "Reset" not in quiz.score.value
+    quiz.answer("helpline-number", "a")
+    quiz.answer("rate-2020", "25")
+    quiz.question("rate-2020").show_answer.click()
+    quiz.reset_all.click()
+    assert _score(quiz) == f"Score: 0 of {len(_bank().questions)} correct"
+    assert quiz.stored()["questions"] == {}
+    for w in quiz.questions:
+        assert w.feedback.value == "" and w.attempts.value == "" and not _shown(w.show_answer)
+
+
+def test_widget_spacing_is_at_most_about_a_line():
+    """Issue 7: no large gaps between questions. Each question's margin is under one line, and
+    parts with nothing to show (feedback, Try again, Show answer) take no room at all."""
+    quiz = quiz_widget(_bank())
+    for w in quiz.questions:
+        top, right, bottom, left = (w.layout.margin or "0 0 0 0").split()
+        assert top == "0" and float(bottom.removesuffix("em")) <= 1.0
+        assert w.feedback.layout.display == "none"
+        prompt = w.children[0].value
+        assert prompt.startswith('<p style="margin:0">')
 
 
 def test_numeric_accepts_comma_and_rejects_blank(quiz):
@@ -113,6 +189,20 @@ def test_static_html_is_deterministic_and_complete():
     # every input has a label
     for input_id in re.findall(r'<input [^>]*id="([^"]+)"', html_a):
         assert f'<label for="{input_id}"' in html_a
+
+
+@pytest.mark.parametrize("bank_id", ["00-how-this-course-works", "01-biology"])
+def test_stored_html_cannot_submit_or_navigate(bank_id):
+    """In an unrun notebook JupyterLab shows this HTML: no form, nothing that submits or
+    navigates, inputs disabled (quiz.js enables them), and a notice saying what to do."""
+    out = render_html(load_bank(bank_id))
+    lowered = out.lower()
+    for needle in ("<form", 'type="submit"', "<button", "<a ", "formaction", "onclick", "href="):
+        assert needle not in lowered, needle
+    assert lowered.count("<fieldset disabled>") == len(load_bank(bank_id).questions)
+    assert ('<p class="rs-run-notice rs-search-skip">Run this cell to use the quiz here (JupyterLab), '
+            "or answer it in the course book.</p>") in out
+    assert out.count('role="group"') == len(load_bank(bank_id).questions)
 
 
 def test_bank_text_is_escaped(monkeypatch):
@@ -158,9 +248,10 @@ def test_every_question_of_every_bank_in_the_widget(bank_id):
         right, wrong = _right_and_wrong(q)
         assert quiz.answer(q.id, wrong).status == "incorrect", q.id
         w = quiz.question(q.id)
-        assert "Not quite." in w.feedback.value and "Source:" in w.feedback.value
+        assert "Not quite." in w.feedback.value and "Source:" not in w.feedback.value
         assert quiz.answer(q.id, right).status == "correct", q.id
-        assert "Correct." in w.feedback.value and w.attempts.value == "Attempts: 2"
+        assert "Correct." in w.feedback.value and "Source:" in w.feedback.value
+        assert w.attempts.value == "Attempts: 2"
     assert _score(quiz) == f"Score: {len(bank.questions)} of {len(bank.questions)} correct"
 
 

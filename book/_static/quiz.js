@@ -1,15 +1,20 @@
 /* Recovery Science: the static quiz front (no kernel, no server).
  *
  * Makes the HTML that recovery_science.quiz.static renders interactive. Grading follows the rules
- * written down in recovery_science/quiz/grading.py (and DEVELOPING.md) rule for rule:
- * tests/test_node_grading.py runs this file in Node on tests/grading_cases.json and on generated
- * responses, against the Python grader. Everything above "DOM" below is pure (no document, no
- * window), so Node can require() this file; in a page it starts the quizzes and sets
- * window.RecoveryQuiz.
+ * written down in recovery_science/quiz/grading.py (and DEVELOPING.md) rule for rule, and what a
+ * question shows follows recovery_science/quiz/feedback.py's view(): tests/test_node_grading.py
+ * runs this file in Node on tests/grading_cases.json and on generated responses, against the
+ * Python twins. Everything above "DOM" below is pure (no document, no window), so Node can
+ * require() this file; in a page it starts the quizzes and sets window.RecoveryQuiz.
  *
- * Answers, attempts and scores are kept in localStorage under "recovery-science:v1:<bank id>",
- * keyed by the stable question ids; the quiz still works when storage is blocked or holds
- * garbage, and a stored status is never trusted: saved answers are graded again on load.
+ * The stored HTML has no form and no button (an unrun notebook shows it in JupyterLab): this file
+ * enables the inputs, adds the buttons (type="button"), and removes the "Run this cell" notice.
+ * Options come in the order the HTML gives (fixed in Python); nothing here reshuffles them.
+ *
+ * Answers are kept in localStorage under "recovery-science:v2:<bank id>" in the stored format 2
+ * (DEVELOPING.md, "Stored answers"); a format-1 record ("recovery-science:v1:<bank id>") is
+ * migrated once and then removed. The quiz still works when storage is blocked or holds garbage,
+ * and a stored verdict is never trusted: saved answers are graded again on load.
  * Bank text is never parsed as HTML: it is inserted with textContent.
  */
 (function (root, factory) {
@@ -24,7 +29,9 @@
 })(this, function () {
   "use strict";
 
-  var STORAGE_PREFIX = "recovery-science:v1:";
+  var STORAGE_PREFIX = "recovery-science:v2:";
+  var V1_PREFIX = "recovery-science:v1:";
+  var FORMAT = 2;
   var EPSILON = 1e-9;
   var NUMBER = /^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)$/;
   var OUTSIDE_BMP = /[\uD800-\uDFFF]/;   /* any surrogate: a character above U+FFFF, or a lone one */
@@ -32,7 +39,9 @@
   var MSG_CHOOSE_ONE = "Choose an answer, then press Check.";
   var MSG_CHOOSE_SOME = "Select at least one option, then press Check.";
   var MSG_NUMBER = "Enter a number such as 4.5 or 4,5 (digits only, no thousands separators).";
-  var HEADINGS = { correct: "Correct.", incorrect: "Not quite.", invalid: "Not checked." };
+  var HEADINGS = { correct: "Correct.", incorrect: "Not quite.", invalid: "Not checked.", revealed: "Answer shown." };
+  var NOT_SCORED = "You saw the answer, so this question does not count towards your score.";
+  var ISO_UTC = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?Z$/;
   var AVOID = /\{avoid\}`([^`]+)`/g;
 
   function has(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); }
@@ -76,8 +85,9 @@
     return chosen;
   }
 
-  function result(status, feedback, message, outcome) {
-    return { status: status, feedback: feedback || [], message: message || "", outcome: outcome || "" };
+  function result(status, feedback, message, outcome, missing) {
+    return { status: status, feedback: feedback || [], message: message || "", outcome: outcome || "",
+             missing: missing || 0 };
   }
 
   function gradeSingle(q, response) {
@@ -90,12 +100,14 @@
     var chosen = optionIds(q, response);
     if (chosen === null) return result("invalid", [], MSG_CHOOSE_SOME);
     var exact = true;
+    var missing = 0;
     var feedback = [];
     q.options.forEach(function (o) {
       if (!!chosen[o.id] !== !!o.correct) exact = false;
+      if (o.correct && !chosen[o.id]) missing++;
       if (chosen[o.id]) feedback.push(o.feedback);
     });
-    return result(exact ? "correct" : "incorrect", feedback);
+    return result(exact ? "correct" : "incorrect", feedback, "", "", missing);
   }
 
   function gradeTrueFalse(q, response) {
@@ -116,7 +128,7 @@
 
   /* ---------------------------------------------------------------- per-type table */
 
-  /* How each kind of input is read, set and stored. The DOM functions take the question's form. */
+  /* How each kind of input is read, set and stored. The DOM functions take the question's element. */
   function checkedValues(form) {
     return Array.prototype.slice.call(form.querySelectorAll("input:checked")).map(function (i) { return i.value; });
   }
@@ -152,10 +164,10 @@
 
   /* One entry per question type, keyed like recovery_science/quiz/types.py's TYPES. */
   var TYPES = {
-    single: { input: "radio", grade: gradeSingle },
-    multiple: { input: "checkbox", grade: gradeMultiple },
-    truefalse: { input: "radio", grade: gradeTrueFalse },
-    numeric: { input: "number", grade: gradeNumeric }
+    single: { input: "radio", grade: gradeSingle, per_option: false },
+    multiple: { input: "checkbox", grade: gradeMultiple, per_option: true },
+    truefalse: { input: "radio", grade: gradeTrueFalse, per_option: false },
+    numeric: { input: "number", grade: gradeNumeric, per_option: false }
   };
 
   function questionType(type) {
@@ -167,40 +179,169 @@
 
   function grade(q, response) { return questionType(q.type).grade(q, response); }
 
-  /* ---------------------------------------------------------------- saved records (pure) */
+  /* ---------------------------------------------------------------- what a question shows (pure) */
 
-  var STATUSES = { correct: true, incorrect: true };
+  /* The twin of recovery_science/quiz/feedback.py: the same rules, the same outputs. */
+  function trimVerdict(heading, text) {
+    var words = heading.replace(/\.+$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var m = new RegExp("^" + words + "[.:,][ ]+(?=\\S)", "i").exec(text);
+    if (!m) return text;
+    var rest = text.slice(m[0].length);
+    return rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
 
-  /* A bank's saved records from their stored text; anything malformed is dropped, never trusted. */
+  function missingText(n) {
+    if (!(n > 0)) return "";
+    return n === 1 ? "1 correct option is still missing." : n + " correct options are still missing.";
+  }
+
+  function attemptsText(n) { return n ? "Attempts: " + n : ""; }
+
+  function shownText(revealed) {
+    return revealed ? " (" + revealed + " answer" + (revealed === 1 ? "" : "s") + " shown, not scored)" : "";
+  }
+
+  function scoreText(score, total, revealed) {
+    return "Score: " + score + " of " + total + " correct" + shownText(revealed);
+  }
+
+  /* What one question shows: q is the page's question data, rec its record (or null), res the
+   * result on screen (null after Try again, on a fresh page or after Reset). */
+  function view(q, rec, res) {
+    var revealed = !!(rec && rec.revealed);
+    var attempts = rec ? rec.attempts : 0;
+    var status = res ? res.status : (revealed ? "revealed" : "");
+    var out = {
+      status: status, heading: has(HEADINGS, status) ? HEADINGS[status] : "", message: "", items: [],
+      missing: "", answer: revealed ? q.reveal.slice() : [], explain: false, note: revealed ? NOT_SCORED : "",
+      retry: !!res && res.status === "incorrect",
+      show_answer: attempts > 0 && !revealed && !(rec && rec.verdict === "correct"),
+      attempts: attemptsText(attempts)
+    };
+    if (res && res.status === "invalid") {
+      out.message = res.message;
+    } else if (res) {
+      var heading = out.heading;
+      var labels = res.feedback.map(function () { return ""; });
+      if (questionType(q.type).per_option) {
+        var chosen = rec && Array.isArray(rec.response) ? rec.response : [];
+        var found = q.options.filter(function (o) { return chosen.indexOf(o.id) !== -1; })
+          .map(function (o) { return o.text; });
+        if (found.length === res.feedback.length) labels = found;
+      }
+      out.items = res.feedback.map(function (f, i) { return { label: labels[i], text: trimVerdict(heading, f) }; });
+      out.missing = res.status === "incorrect" ? missingText(res.missing || 0) : "";
+    }
+    out.explain = revealed || (!!res && res.status === "correct");
+    return out;
+  }
+
+  /* ---------------------------------------------------------------- stored answers (pure) */
+
+  var VERDICTS = { correct: true, incorrect: true };
+
+  function isCount(n) { return typeof n === "number" && isFinite(n) && n >= 0 && Math.floor(n) === n; }
+
+  function isTime(t) { return t === null || (typeof t === "string" && ISO_UTC.test(t) && !isNaN(Date.parse(t))); }
+
+  function blank(q) {
+    return { objective: q.objective === undefined ? null : q.objective, attempts: 0, response: null, verdict: null,
+             revealed: false, first_attempt: null, last_attempt: null, revealed_at: null };
+  }
+
+  function questionsOf(raw) {
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) return null;
+    var qs = raw.questions;
+    return qs && typeof qs === "object" && !Array.isArray(qs) ? qs : null;
+  }
+
+  /* Format-1 records ({version: 1, questions: {qid: {attempts, latest, response}}}) from their
+   * stored text; anything malformed is dropped, never trusted. */
   function parseRecords(text, questions) {
     var records = {};
     var raw;
     try { raw = JSON.parse(text); } catch (e) { return records; }
-    if (!raw || typeof raw !== "object" || !raw.questions || typeof raw.questions !== "object") return records;
+    var qs = questionsOf(raw);
+    if (!qs) return records;
     questions.forEach(function (q) {
-      var rec = has(raw.questions, q.id) ? raw.questions[q.id] : null;
+      var rec = has(qs, q.id) ? qs[q.id] : null;
       if (!rec || typeof rec !== "object") return;
-      var attempts = rec.attempts;
-      if (typeof attempts !== "number" || !isFinite(attempts) || attempts < 0 || Math.floor(attempts) !== attempts) return;
+      if (!isCount(rec.attempts)) return;
       var latest = rec.latest === null || rec.latest === undefined ? null : rec.latest;
-      if (latest !== null && !has(STATUSES, latest)) return;
+      if (latest !== null && !has(VERDICTS, latest)) return;
       var response = rec.response === undefined ? null : rec.response;
       if (response !== null && !inputOf(q).storable(response)) return;
-      records[q.id] = { attempts: attempts, latest: latest, response: response };
+      records[q.id] = { attempts: rec.attempts, latest: latest, response: response };
     });
     return records;
+  }
+
+  /* Format 1 to format 2: what v1 knew is kept; v1 had no reveal and no times (null). */
+  function migrateV1(text, questions) {
+    var old = parseRecords(text, questions);
+    var records = {};
+    questions.forEach(function (q) {
+      if (!has(old, q.id)) return;
+      var rec = blank(q);
+      rec.attempts = old[q.id].attempts;
+      rec.response = old[q.id].response;
+      rec.verdict = old[q.id].latest;
+      records[q.id] = rec;
+    });
+    return records;
+  }
+
+  /* Format-2 records from their stored text; a malformed record is dropped, never trusted. The
+   * objective is the bank's own; the verdict is checked again by restoreRecords. */
+  function parseStored(text, questions) {
+    var records = {};
+    var raw;
+    try { raw = JSON.parse(text); } catch (e) { return records; }
+    var qs = questionsOf(raw);
+    if (!qs || raw.version !== FORMAT) return records;
+    questions.forEach(function (q) {
+      var rec = has(qs, q.id) ? qs[q.id] : null;
+      if (!rec || typeof rec !== "object" || Array.isArray(rec)) return;
+      var verdict = rec.verdict === undefined ? null : rec.verdict;
+      var response = rec.response === undefined ? null : rec.response;
+      var times = ["first_attempt", "last_attempt", "revealed_at"];
+      if (!isCount(rec.attempts) || typeof rec.revealed !== "boolean") return;
+      if (verdict !== null && !has(VERDICTS, verdict)) return;
+      if (response !== null && !inputOf(q).storable(response)) return;
+      if (!times.every(function (k) { return isTime(rec[k] === undefined ? null : rec[k]); })) return;
+      var out = blank(q);
+      out.attempts = rec.attempts;
+      out.response = response;
+      out.verdict = verdict;
+      out.revealed = rec.revealed;
+      times.forEach(function (k) { out[k] = rec[k] === undefined ? null : rec[k]; });
+      records[q.id] = out;
+    });
+    return records;
+  }
+
+  /* A bank's records from what storage holds: the format-2 text, else the format-1 text
+   * migrated (migrated: true, so the page saves format 2 and removes the old key). */
+  function readStored(v2Text, v1Text, questions) {
+    if (typeof v2Text === "string") return { records: parseStored(v2Text, questions), migrated: false };
+    if (typeof v1Text === "string") return { records: migrateV1(v1Text, questions), migrated: true };
+    return { records: {}, migrated: false };
   }
 
   function scoreOf(questions, records) {
     var score = 0;
     questions.forEach(function (q) {
-      if (has(records, q.id) && records[q.id].latest === "correct") score++;
+      if (has(records, q.id) && records[q.id].verdict === "correct" && !records[q.id].revealed) score++;
     });
     return score;
   }
 
+  function revealedOf(questions, records) {
+    return questions.filter(function (q) { return has(records, q.id) && records[q.id].revealed; }).length;
+  }
+
   /* Records as a reload shows them: every saved answer is graded again, and that result, never
-   * the stored status, decides what is shown and scored (the bank's key may have changed since,
+   * the stored verdict, decides what is shown and scored (the bank's key may have changed since,
    * and a stored record may have been edited). Returns {records, results, score}; results[qid]
    * is the result to show, or null for a question with no saved answer. */
   function restoreRecords(questions, saved) {
@@ -208,16 +349,42 @@
     var results = {};
     questions.forEach(function (q) {
       if (!has(saved, q.id)) return;
-      var rec = saved[q.id];
+      var rec = {};
+      Object.keys(saved[q.id]).forEach(function (k) { rec[k] = saved[q.id][k]; });
       var res = rec.response === null ? null : grade(q, rec.response);
-      records[q.id] = {
-        attempts: rec.attempts,
-        latest: res === null || res.status === "invalid" ? null : res.status,
-        response: rec.response
-      };
+      rec.verdict = res === null || res.status === "invalid" ? null : res.status;
+      records[q.id] = rec;
       results[q.id] = res;
     });
     return { records: records, results: results, score: scoreOf(questions, records) };
+  }
+
+  /* One Check: the record after a graded answer (an invalid answer changes nothing). */
+  function recordAttempt(q, rec, response, res, now) {
+    var out = blank(q);
+    if (rec) Object.keys(rec).forEach(function (k) { out[k] = rec[k]; });
+    if (res.status === "invalid") return out;
+    out.attempts += 1;
+    out.response = response;
+    out.verdict = res.status;
+    out.first_attempt = out.first_attempt || now;
+    out.last_attempt = now;
+    return out;
+  }
+
+  /* Show answer: revealed for good, with the time of the first reveal. */
+  function revealRecord(q, rec, now) {
+    var out = blank(q);
+    if (rec) Object.keys(rec).forEach(function (k) { out[k] = rec[k]; });
+    if (!out.revealed) { out.revealed = true; out.revealed_at = now; }
+    return out;
+  }
+
+  /* The stored format 2 of a bank's records (JSON-ready). */
+  function storedRecord(bankId, bankVersion, questions, records, now) {
+    var qs = {};
+    questions.forEach(function (q) { if (has(records, q.id)) qs[q.id] = records[q.id]; });
+    return { version: FORMAT, bank: bankId, bank_version: bankVersion, saved: now, questions: qs };
   }
 
   /* ---------------------------------------------------------------- DOM: storage */
@@ -234,18 +401,23 @@
     }
   }
 
-  function loadRecords(storage, bankId, questions) {
-    if (!storage) return {};
-    var text;
-    try { text = storage.getItem(STORAGE_PREFIX + bankId); } catch (e) { return {}; }
-    return parseRecords(text, questions);
+  function getItem(storage, key) {
+    try { return storage.getItem(key); } catch (e) { return null; }
   }
 
-  function saveRecords(storage, bankId, records) {
-    if (!storage) return;
+  function loadRecords(storage, bankId, questions) {
+    if (!storage) return { records: {}, migrated: false };
+    return readStored(getItem(storage, STORAGE_PREFIX + bankId), getItem(storage, V1_PREFIX + bankId), questions);
+  }
+
+  /* Saves format 2; true when it was written. */
+  function saveRecords(storage, data, records) {
+    if (!storage) return false;
     try {
-      storage.setItem(STORAGE_PREFIX + bankId, JSON.stringify({ version: 1, questions: records }));
-    } catch (e) { /* quota or blocked: keep working without saving */ }
+      var record = storedRecord(data.bank, data.version, data.questions, records, new Date().toISOString());
+      storage.setItem(STORAGE_PREFIX + data.bank, JSON.stringify(record));
+      return true;
+    } catch (e) { return false; /* quota or blocked: keep working without saving */ }
   }
 
   /* ---------------------------------------------------------------- DOM: rendering helpers */
@@ -284,81 +456,147 @@
 
   /* ---------------------------------------------------------------- one quiz */
 
+  function button(cls, label, title) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.textContent = label;
+    if (title) b.title = title;
+    return b;
+  }
+
   function Quiz(container, storage) {
     var dataNode = container.querySelector("script.rs-quiz-data");
+    var self = this;
     this.container = container;
     this.data = JSON.parse(dataNode.textContent);
     this.storage = storage;
     this.questions = {};
-    this.forms = {};
-    var self = this;
+    this.nodes = {};
+    this.results = {};
     this.data.questions.forEach(function (q) {
       self.questions[q.id] = q;
-      self.forms[q.id] = container.querySelector('form[data-rs-qid="' + q.id + '"]');
+      self.nodes[q.id] = container.querySelector('.rs-q[data-rs-qid="' + q.id + '"]');
     });
-    this.records = loadRecords(storage, this.data.bank, this.data.questions);
-    this.bind();
-    this.restore();
-    container.classList.add("rs-ready");
-    var note = container.querySelector(".rs-quiz-note");
-    if (note) {
-      note.textContent = storage
-        ? "Your answers are checked in this browser and saved in it only (no account, no server)."
-        : "This browser is not letting the page save answers: they will be lost when you leave the page.";
+    var loaded = loadRecords(storage, this.data.bank, this.data.questions);
+    this.records = loaded.records;
+    if (loaded.migrated && saveRecords(storage, this.data, this.records)) {
+      try { storage.removeItem(V1_PREFIX + this.data.bank); } catch (e) { /* keep the old key */ }
     }
+    this.build();
+    this.restore();
+    var notice = container.querySelector(".rs-run-notice");
+    if (notice) notice.parentNode.removeChild(notice);
+    var note = el("p", "rs-quiz-note", storage
+      ? "Your answers are checked in this browser and saved in it only (no account, no server)."
+      : "This browser is not letting the page save answers: they will be lost when you leave the page.");
+    var head = container.querySelector(".rs-quiz-score");
+    head.parentNode.insertBefore(note, head.nextSibling);
+    container.classList.add("rs-ready");
   }
 
-  Quiz.prototype.bind = function () {
+  /* Buttons (type="button": nothing submits), input events, and the quiet Reset at the end. */
+  Quiz.prototype.build = function () {
     var self = this;
-    Object.keys(this.forms).forEach(function (qid) {
-      var form = self.forms[qid];
-      form.addEventListener("submit", function (ev) { ev.preventDefault(); self.check(qid); });
-      form.querySelector(".rs-retry").addEventListener("click", function () { self.tryAgain(qid); });
+    Object.keys(this.nodes).forEach(function (qid) {
+      var node = self.nodes[qid];
+      node.querySelector("fieldset").disabled = false;
+      var actions = node.querySelector(".rs-actions");
+      var check = button("rs-check", "Check");
+      var retry = button("rs-retry", "Try again", "Clear your answer and try again");
+      var show = button("rs-show", "Show answer", "Show the answer (this question will not count towards your score)");
+      retry.hidden = true;
+      show.hidden = true;
+      actions.appendChild(check);
+      actions.appendChild(retry);
+      actions.appendChild(show);
+      actions.appendChild(el("span", "rs-attempts"));
+      check.addEventListener("click", function () { self.check(qid); });
+      retry.addEventListener("click", function () { self.tryAgain(qid); });
+      show.addEventListener("click", function () { self.reveal(qid); });
+      var text = node.querySelector('input[type="text"]');
+      if (text) {
+        text.addEventListener("keydown", function (ev) {
+          if (ev.key === "Enter") { ev.preventDefault(); self.check(qid); }
+        });
+      }
     });
-    var resetAll = this.container.querySelector(".rs-reset-all");
-    if (resetAll) resetAll.addEventListener("click", function () { self.resetAll(); });
+    var foot = this.container.querySelector(".rs-quiz-foot");
+    if (!foot) {
+      foot = el("div", "rs-quiz-foot");
+      this.container.appendChild(foot);
+    }
+    var reset = button("rs-reset-all", "Reset quiz", "Clear every answer to this quiz");
+    var confirmBox = el("div", "rs-confirm");
+    confirmBox.setAttribute("role", "group");
+    confirmBox.setAttribute("aria-label", "Confirm reset");
+    confirmBox.hidden = true;
+    confirmBox.appendChild(el("span", "rs-confirm-text", "Clear all your answers to this quiz? This cannot be undone."));
+    var yes = button("rs-reset-yes", "Clear answers");
+    var no = button("rs-reset-no", "Keep answers");
+    confirmBox.appendChild(yes);
+    confirmBox.appendChild(no);
+    foot.appendChild(reset);
+    foot.appendChild(confirmBox);
+    reset.addEventListener("click", function () { confirmBox.hidden = false; reset.hidden = true; no.focus(); });
+    no.addEventListener("click", function () { confirmBox.hidden = true; reset.hidden = false; reset.focus(); });
+    yes.addEventListener("click", function () {
+      confirmBox.hidden = true;
+      reset.hidden = false;
+      self.resetAll();
+      reset.focus();
+    });
   };
 
   Quiz.prototype.response = function (qid) {
-    return inputOf(this.questions[qid]).read(this.forms[qid]);
+    return inputOf(this.questions[qid]).read(this.nodes[qid]);
   };
 
   Quiz.prototype.setResponse = function (qid, value) {
-    inputOf(this.questions[qid]).write(this.forms[qid], value);
+    inputOf(this.questions[qid]).write(this.nodes[qid], value);
   };
+
+  Quiz.prototype.record = function (qid) { return has(this.records, qid) ? this.records[qid] : null; };
 
   Quiz.prototype.check = function (qid) {
     var q = this.questions[qid];
     var response = this.response(qid);
     var res = grade(q, response);
     if (res.status !== "invalid") {
-      var rec = has(this.records, qid) ? this.records[qid] : { attempts: 0, latest: null, response: null };
-      rec.attempts += 1;
-      rec.latest = res.status;
-      rec.response = response;
-      this.records[qid] = rec;
-      saveRecords(this.storage, this.data.bank, this.records);
+      this.records[qid] = recordAttempt(q, this.record(qid), response, res, new Date().toISOString());
+      saveRecords(this.storage, this.data, this.records);
     }
-    this.show(qid, res);
+    this.results[qid] = res;
+    this.show(qid);
     this.updateScore();
     return res;
   };
 
+  /* Try again: clears the answer and the feedback; the record (attempts, latest answer) stays. */
   Quiz.prototype.tryAgain = function (qid) {
-    if (has(this.records, qid)) { this.records[qid].latest = null; this.records[qid].response = null; }
-    saveRecords(this.storage, this.data.bank, this.records);
+    this.results[qid] = null;
     this.setResponse(qid, null);
-    this.show(qid, null);
-    this.updateScore();
-    var first = this.forms[qid].querySelector("input");
+    this.show(qid);
+    var first = this.nodes[qid].querySelector("input");
     if (first) first.focus();
+  };
+
+  Quiz.prototype.reveal = function (qid) {
+    this.records[qid] = revealRecord(this.questions[qid], this.record(qid), new Date().toISOString());
+    saveRecords(this.storage, this.data, this.records);
+    this.show(qid);
+    this.updateScore();
+    var box = this.nodes[qid].querySelector(".rs-feedback");
+    box.setAttribute("tabindex", "-1");
+    box.focus();
   };
 
   Quiz.prototype.resetAll = function () {
     var self = this;
     this.records = {};
-    saveRecords(this.storage, this.data.bank, this.records);
-    Object.keys(this.forms).forEach(function (qid) { self.setResponse(qid, null); self.show(qid, null); });
+    this.results = {};
+    saveRecords(this.storage, this.data, this.records);
+    Object.keys(this.nodes).forEach(function (qid) { self.setResponse(qid, null); self.show(qid); });
     this.updateScore();
   };
 
@@ -366,47 +604,71 @@
     var self = this;
     var restored = restoreRecords(this.data.questions, this.records);
     this.records = restored.records;
-    Object.keys(restored.records).forEach(function (qid) {
-      self.setResponse(qid, restored.records[qid].response);
-      self.show(qid, restored.results[qid]);
+    this.results = restored.results;
+    Object.keys(this.nodes).forEach(function (qid) {
+      if (has(self.records, qid)) self.setResponse(qid, self.records[qid].response);
+      self.show(qid);
     });
     this.updateScore();
   };
 
-  Quiz.prototype.show = function (qid, res) {
+  /* Draws what view() says; nothing here decides what to show. */
+  Quiz.prototype.show = function (qid) {
     var q = this.questions[qid];
-    var form = this.forms[qid];
-    var box = form.querySelector(".rs-feedback");
-    var rec = has(this.records, qid) ? this.records[qid] : null;
-    form.querySelector(".rs-attempts").textContent = rec && rec.attempts ? "Attempts: " + rec.attempts : "";
-    form.classList.remove("rs-correct", "rs-incorrect", "rs-invalid");
+    var node = this.nodes[qid];
+    var v = view(q, this.record(qid), has(this.results, qid) ? this.results[qid] : null);
+    var box = node.querySelector(".rs-feedback");
+    node.querySelector(".rs-attempts").textContent = v.attempts;
+    node.querySelector(".rs-retry").hidden = !v.retry;
+    node.querySelector(".rs-show").hidden = !v.show_answer;
+    node.classList.remove("rs-correct", "rs-incorrect", "rs-invalid", "rs-revealed");
     box.textContent = "";
-    if (!res) return;
-    form.classList.add("rs-" + res.status);
-    box.appendChild(el("p", "rs-verdict", HEADINGS[res.status]));
-    if (res.status === "invalid") {
-      box.appendChild(el("p", "rs-message", res.message));
-      return;
+    if (!v.status) return;
+    node.classList.add("rs-" + v.status);
+    box.appendChild(el("p", "rs-verdict", v.heading));
+    if (v.message) box.appendChild(el("p", "rs-message", v.message));
+    if (v.items.length) {
+      var list = el("ul", "rs-option-feedback");
+      v.items.forEach(function (item) {
+        var li = el("li", "");
+        if (item.label) {
+          appendRich(li.appendChild(el("strong", "rs-option-label")), item.label);
+          li.appendChild(document.createTextNode(": "));
+        }
+        appendRich(li, item.text);
+        list.appendChild(li);
+      });
+      box.appendChild(list);
     }
-    var list = el("ul", "rs-option-feedback");
-    res.feedback.forEach(function (f) { list.appendChild(el("li", "", f)); });
-    box.appendChild(list);
-    var expl = el("p", "rs-explanation");
-    expl.appendChild(el("strong", "", "Explanation. "));
-    appendRich(expl, q.explanation);
-    box.appendChild(expl);
-    var src = el("p", "rs-source");
-    src.appendChild(el("strong", "", "Source: "));
-    var link = document.createElement("a");
-    link.href = contentRoot() + this.data.bibliography + "#cite-" + q.source.key;
-    link.textContent = q.source.text;
-    src.appendChild(link);
-    box.appendChild(src);
+    if (v.missing) box.appendChild(el("p", "rs-missing", v.missing));
+    if (v.answer.length) {
+      box.appendChild(el("p", "rs-answer-label", v.answer.length === 1 ? "The answer:" : "The correct options:"));
+      var answers = el("ul", "rs-answer");
+      v.answer.forEach(function (a) { answers.appendChild(el("li", "", a)); });
+      box.appendChild(answers);
+    }
+    if (v.explain) {
+      var expl = el("p", "rs-explanation");
+      expl.appendChild(el("strong", "", "Explanation. "));
+      appendRich(expl, q.explanation);
+      box.appendChild(expl);
+      var src = el("p", "rs-source");
+      src.appendChild(el("strong", "", "Source: "));
+      var link = document.createElement("a");
+      link.href = contentRoot() + this.data.bibliography + "#cite-" + q.source.key;
+      link.textContent = q.source.text;
+      src.appendChild(link);
+      box.appendChild(src);
+    }
+    if (v.note) box.appendChild(el("p", "rs-not-scored", v.note));
   };
 
   Quiz.prototype.updateScore = function () {
     var score = scoreOf(this.data.questions, this.records);
+    var revealed = revealedOf(this.data.questions, this.records);
     this.container.querySelector(".rs-score").textContent = String(score);
+    var shown = this.container.querySelector(".rs-shown");
+    if (shown) shown.textContent = shownText(revealed);
     return score;
   };
 
@@ -435,13 +697,29 @@
 
   return {
     EPSILON: EPSILON,
+    STORAGE_PREFIX: STORAGE_PREFIX,
+    V1_PREFIX: V1_PREFIX,
+    HEADINGS: HEADINGS,
+    NOT_SCORED: NOT_SCORED,
     TYPES: TYPES,
     INPUTS: INPUTS,
     grade: grade,
     parseNumber: parseNumber,
+    trimVerdict: trimVerdict,
+    missingText: missingText,
+    attemptsText: attemptsText,
+    scoreText: scoreText,
+    view: view,
     parseRecords: parseRecords,
+    migrateV1: migrateV1,
+    parseStored: parseStored,
+    readStored: readStored,
     restoreRecords: restoreRecords,
+    recordAttempt: recordAttempt,
+    revealRecord: revealRecord,
+    storedRecord: storedRecord,
     scoreOf: scoreOf,
+    revealedOf: revealedOf,
     loadRecords: loadRecords,
     init: init,
     start: start

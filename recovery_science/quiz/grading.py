@@ -11,7 +11,8 @@ attempt, and the student is told what to enter):
   least one; a repeated id counts once. A bare string, a number, a dict, an empty list, or a list
   holding anything that is not an option id (an unknown id, a number, a list) is invalid as a
   whole. Correct iff exactly the keyed set is chosen (no partial credit); feedback is given for
-  every chosen option, in option order.
+  every chosen option, in option order (the order shown: see :mod:`.order`), and the result
+  counts the keyed options not chosen (``missing``), which the fronts say as a number only.
 - **true/false**: ``True``/``False``, or exactly the strings ``"true"``/``"false"`` (the form
   values). ``"True"``, ``" true"``, ``1`` and ``0`` are invalid.
 - **numeric**: typed text, or a number.
@@ -36,16 +37,19 @@ attempt, and the student is told what to enter):
     would be too low and ``0.8`` too high). Otherwise ``low`` or ``high`` feedback.
 
 A question's score is its latest graded attempt; attempts are counted; invalid answers are not.
+A question whose answer the student asked to see ("Show answer") is recorded as revealed and is
+never scored as correct again, even when answered right afterwards (until "Reset quiz").
 The per-type functions below are registered in :mod:`recovery_science.quiz.types`.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 Status = Literal["correct", "incorrect", "invalid"]
 
@@ -66,6 +70,7 @@ class Result:
     feedback: tuple[str, ...] = ()
     message: str = ""
     outcome: str = ""  # numeric: low / correct / high
+    missing: int = 0  # multiple select: keyed options not chosen
 
     @property
     def correct(self) -> bool:
@@ -127,7 +132,7 @@ def grade_multiple(question, response: Any) -> Result:
         return Result("invalid", message=MSG_CHOOSE_SOME)
     keyed = {o.id for o in question.options if o.correct}
     feedback = tuple(o.feedback for o in question.options if o.id in chosen)
-    return Result("correct" if chosen == keyed else "incorrect", feedback)
+    return Result("correct" if chosen == keyed else "incorrect", feedback, missing=len(keyed - chosen))
 
 
 def grade_truefalse(question, response: Any) -> Result:
@@ -157,34 +162,67 @@ def grade(question, response: Any) -> Result:
     return question_type(question.type).grade(question, response)
 
 
+def utc_now() -> str:
+    """Now as ISO 8601 UTC with milliseconds, as JavaScript's ``Date.toISOString`` writes it."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 @dataclass
 class QuestionRecord:
+    """One question's stored record (format 2, DEVELOPING.md "Stored answers")."""
+
+    objective: str | None = None
     attempts: int = 0
-    latest: Status | None = None
     response: Any = None
+    verdict: Status | None = None  # of the latest graded attempt: "correct" or "incorrect"
+    revealed: bool = False
+    first_attempt: str | None = None
+    last_attempt: str | None = None
+    revealed_at: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"objective": self.objective, "attempts": self.attempts, "response": self.response,
+                "verdict": self.verdict, "revealed": self.revealed, "first_attempt": self.first_attempt,
+                "last_attempt": self.last_attempt, "revealed_at": self.revealed_at}
 
 
 @dataclass
 class QuizState:
-    """Per-question attempts and latest result; the score counts latest-correct questions."""
+    """Per-question records; the score counts questions whose latest attempt is correct and whose
+    answer was not shown."""
 
     question_ids: tuple[str, ...]
     records: dict[str, QuestionRecord] = field(default_factory=dict)
+    objectives: dict[str, str] = field(default_factory=dict)
+    clock: Callable[[], str] = utc_now
+
+    def _rec(self, qid: str) -> QuestionRecord:
+        return self.records.setdefault(qid, QuestionRecord(objective=self.objectives.get(qid)))
 
     def record(self, qid: str, response: Any, result: Result) -> None:
         if result.status == "invalid":
             return
-        rec = self.records.setdefault(qid, QuestionRecord())
+        rec = self._rec(qid)
+        now = self.clock()
         rec.attempts += 1
-        rec.latest = result.status
+        rec.verdict = result.status
         rec.response = response
+        rec.first_attempt = rec.first_attempt or now
+        rec.last_attempt = now
 
-    def reset(self, qid: str) -> None:
-        """Try again: clear the shown answer; the attempt count is kept."""
-        rec = self.records.get(qid)
-        if rec is not None:
-            rec.latest = None
-            rec.response = None
+    def reveal(self, qid: str) -> None:
+        """Show answer: the question is revealed from now on (it no longer scores)."""
+        rec = self._rec(qid)
+        if not rec.revealed:
+            rec.revealed = True
+            rec.revealed_at = self.clock()
+
+    def clear(self) -> None:
+        """Reset quiz: every record goes."""
+        self.records.clear()
+
+    def get(self, qid: str) -> QuestionRecord | None:
+        return self.records.get(qid)
 
     def attempts(self, qid: str) -> int:
         rec = self.records.get(qid)
@@ -192,8 +230,17 @@ class QuizState:
 
     @property
     def score(self) -> int:
-        return sum(1 for r in self.records.values() if r.latest == "correct")
+        return sum(1 for r in self.records.values() if r.verdict == "correct" and not r.revealed)
+
+    @property
+    def revealed(self) -> int:
+        return sum(1 for r in self.records.values() if r.revealed)
 
     @property
     def total(self) -> int:
         return len(self.question_ids)
+
+    def stored(self, bank_id: str, bank_version: str) -> dict[str, Any]:
+        """The records in the stored format 2 (what quiz.js keeps under recovery-science:v2:<bank>)."""
+        return {"version": 2, "bank": bank_id, "bank_version": bank_version, "saved": self.clock(),
+                "questions": {qid: self.records[qid].as_json() for qid in self.question_ids if qid in self.records}}

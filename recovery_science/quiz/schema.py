@@ -33,6 +33,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictFloat,
+    StrictInt,
     StrictStr,
     StringConstraints,
     ValidationError,
@@ -124,6 +125,9 @@ class _ChoiceQuestion(_Question):
     """Single choice and multiple select: at least two options with unique ids."""
 
     options: list[Option] = Field(min_length=2)
+    # Shown in a shuffled order fixed by the bank and question ids (recovery_science/quiz/order.py);
+    # false keeps the authored order, for options with a natural order (e.g. mild, moderate, severe).
+    shuffle: StrictBool = True
 
     @field_validator("options")
     @classmethod
@@ -213,6 +217,9 @@ class Bank(_Strict):
     title: Text
     objectives: list[Objective] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
+    # Changes every shuffled order of the bank at once; raise it only when the balance test
+    # (tests/test_quiz_order.py) fails, never to place a key by hand. 0 unless a bank needs it.
+    shuffle_salt: Annotated[StrictInt, Field(ge=0)] = 0
 
     def question(self, qid: str) -> Question:
         for q in self.questions:

@@ -11,9 +11,11 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..bib import format_reference
+from .feedback import score_text, view
 from .grading import QuizState, Result, grade
+from .order import arrange, bank_version
 from .schema import Bank, Question
-from .static import answer_hint, plain, rich
+from .static import answer_hint, client_question, plain, rich
 from .types import question_type
 
 # JupyterLab's theme variables, so the verdict keeps its contrast in light and dark themes
@@ -22,31 +24,49 @@ _COLOURS = {
     "correct": "var(--jp-success-color0, #1a7f37)",
     "incorrect": "var(--jp-error-color0, #b3261e)",
     "invalid": "var(--jp-warn-color0, #6b4e00)",
+    "revealed": "var(--jp-ui-font-color1, #333)",
 }
-_HEADINGS = {"correct": "Correct.", "incorrect": "Not quite.", "invalid": "Not checked."}
+# At most about one line between questions (issue 7): tight margins, and empty parts take no room.
+_QUESTION_GAP = "0 0 0.75em 0"
+_HIDDEN, _SHOWN = "none", ""
+
+
+def _result_json(result: Result | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {"status": result.status, "feedback": list(result.feedback), "message": result.message,
+            "outcome": result.outcome, "missing": result.missing}
 
 
 class QuestionWidget(widgets.VBox):
-    """One question: answer input, Check, Try again, feedback."""
+    """One question: answer input, Check, Try again (after a wrong answer), Show answer (after an
+    attempt), feedback. What is shown comes from :func:`.feedback.view`, as in quiz.js."""
 
-    def __init__(self, question: Question, number: int, state: QuizState, on_change):
+    def __init__(self, question: Question, number: int, state: QuizState, on_change, client=None):
         self.question = question
         self.state = state
         self._on_change = on_change
+        self._client = client or client_question(question, with_source=False)
+        self._result: Result | None = None
         prompt = widgets.HTML(
-            f"<p><b>Question {number}.</b> {rich(question.prompt)} <i>{answer_hint(question)}</i></p>"
+            f'<p style="margin:0"><b>Question {number}.</b> {rich(question.prompt)} <i>{answer_hint(question)}</i></p>'
         )
         self.answer = self._make_answer(question)
         self.check = widgets.Button(description="Check", button_style="primary", tooltip="Check your answer")
         self.retry = widgets.Button(description="Try again", tooltip="Clear your answer and try again")
+        self.show_answer = widgets.Button(description="Show answer",
+                                          tooltip="Show the answer (this question will not count towards your score)")
         self.attempts = widgets.Label("")
         self.feedback = widgets.HTML("")
         self.check.on_click(lambda _b: self.submit())
         self.retry.on_click(lambda _b: self.try_again())
+        self.show_answer.on_click(lambda _b: self.reveal())
         super().__init__(
-            [prompt, self.answer, widgets.HBox([self.check, self.retry, self.attempts]), self.feedback],
-            layout=widgets.Layout(margin="0 0 1em 0"),
+            [prompt, self.answer, widgets.HBox([self.check, self.retry, self.show_answer, self.attempts]),
+             self.feedback],
+            layout=widgets.Layout(margin=_QUESTION_GAP),
         )
+        self._draw()
 
     @staticmethod
     def _make_answer(q: Question) -> widgets.Widget:
@@ -87,49 +107,106 @@ class QuestionWidget(widgets.VBox):
         response = self.response()
         result = grade(self.question, response)
         self.state.record(self.question.id, response, result)
-        self.feedback.value = self._feedback_html(result)
-        n = self.state.attempts(self.question.id)
-        self.attempts.value = f"Attempts: {n}" if n else ""
+        self._result = result
+        self._draw()
         self._on_change()
         return result
 
     def try_again(self) -> None:
-        self.state.reset(self.question.id)
+        """Clear the answer and the feedback; the record (attempts, latest answer) is kept."""
+        self._result = None
         self.set_response(None)
-        self.feedback.value = ""
+        self._draw()
+
+    def reveal(self) -> None:
+        """Show answer: the right answer, explanation and source; the question no longer scores."""
+        self.state.reveal(self.question.id)
+        self._draw()
         self._on_change()
 
-    def _feedback_html(self, result: Result) -> str:
-        colour = _COLOURS[result.status]
-        head = f'<b style="color:{colour}">{_HEADINGS[result.status]}</b>'
-        if result.status == "invalid":
-            return f"<div>{head} {html.escape(result.message)}</div>"
-        items = "".join(f"<li>{rich(f)}</li>" for f in result.feedback)
-        source = html.escape(format_reference(self.question.source))
-        return (
-            f'<div role="status">{head}<ul>{items}</ul>'
-            f"<p><b>Explanation.</b> {rich(self.question.explanation)}</p>"
-            f"<p><small><b>Source:</b> {source}</small></p></div>"
-        )
+    def reset(self) -> None:
+        self._result = None
+        self.set_response(None)
+        self._draw()
+
+    def view(self) -> dict[str, Any]:
+        rec = self.state.get(self.question.id)
+        return view(self._client, rec.as_json() if rec else None, _result_json(self._result))
+
+    def _draw(self) -> None:
+        v = self.view()
+        self.retry.layout.display = _SHOWN if v["retry"] else _HIDDEN
+        self.show_answer.layout.display = _SHOWN if v["show_answer"] else _HIDDEN
+        self.attempts.value = v["attempts"]
+        self.feedback.value = self._feedback_html(v)
+        self.feedback.layout.display = _SHOWN if self.feedback.value else _HIDDEN
+
+    def _feedback_html(self, v: dict[str, Any]) -> str:
+        if not v["status"]:
+            return ""
+        colour = _COLOURS[v["status"]]
+        parts = [f'<div role="status" style="margin:0"><p style="margin:0.25em 0"><b style="color:{colour}">'
+                 f'{v["heading"]}</b></p>']
+        if v["message"]:
+            parts.append(f'<p style="margin:0.25em 0">{html.escape(v["message"])}</p>')
+        if v["items"]:
+            items = "".join(
+                "<li>" + (f"<b>{rich(i['label'])}</b>: " if i["label"] else "") + f"{rich(i['text'])}</li>"
+                for i in v["items"]
+            )
+            parts.append(f'<ul style="margin:0.25em 0">{items}</ul>')
+        if v["missing"]:
+            parts.append(f'<p style="margin:0.25em 0">{html.escape(v["missing"])}</p>')
+        if v["answer"]:
+            label = "The answer:" if len(v["answer"]) == 1 else "The correct options:"
+            items = "".join(f"<li>{rich(a)}</li>" for a in v["answer"])
+            parts.append(f'<p style="margin:0.25em 0"><b>{label}</b></p><ul style="margin:0.25em 0">{items}</ul>')
+        if v["explain"]:
+            source = html.escape(format_reference(self.question.source))
+            parts.append(f'<p style="margin:0.25em 0"><b>Explanation.</b> {rich(self.question.explanation)}</p>'
+                         f'<p style="margin:0.25em 0"><small><b>Source:</b> {source}</small></p>')
+        if v["note"]:
+            parts.append(f'<p style="margin:0.25em 0"><i>{html.escape(v["note"])}</i></p>')
+        parts.append("</div>")
+        return "".join(parts)
 
 
 class QuizWidget(widgets.VBox):
-    """A whole bank: a running score, then one `QuestionWidget` per question."""
+    """A whole bank: a running score, one `QuestionWidget` per question (options in display
+    order, :mod:`.order`), then a quiet "Reset quiz" at the end."""
 
     def __init__(self, bank: Bank):
+        self.version = bank_version(bank)
+        bank = arrange(bank)
         self.bank = bank
-        self.state = QuizState(tuple(q.id for q in bank.questions))
+        self.state = QuizState(tuple(q.id for q in bank.questions),
+                               objectives={q.id: q.objective for q in bank.questions})
         self.score = widgets.HTML()
         self.questions = [
             QuestionWidget(q, i, self.state, self._update_score)
             for i, q in enumerate(bank.questions, start=1)
         ]
+        self.reset_all = widgets.Button(description="Reset quiz", tooltip="Clear every answer to this quiz",
+                                        layout=widgets.Layout(margin="0.5em 0 0 0"))
+        self.reset_all.on_click(lambda _b: self.reset())
         self._update_score()
-        title = widgets.HTML(f"<h3>{rich(bank.title)}</h3>")
-        super().__init__([title, self.score, *self.questions])
+        title = widgets.HTML(f'<h3 style="margin:0.25em 0">{rich(bank.title)}</h3>')
+        super().__init__([title, self.score, *self.questions, self.reset_all])
 
     def _update_score(self) -> None:
-        self.score.value = f"<p><b>Score: {self.state.score} of {self.state.total} correct</b></p>"
+        text = score_text(self.state.score, self.state.total, self.state.revealed)
+        self.score.value = f'<p style="margin:0 0 0.5em 0"><b>{html.escape(text)}</b></p>'
+
+    def reset(self) -> None:
+        """Reset quiz: clear every answer, attempt and shown answer."""
+        self.state.clear()
+        for w in self.questions:
+            w.reset()
+        self._update_score()
+
+    def stored(self) -> dict[str, Any]:
+        """This session's answers in the stored format 2 (as quiz.js saves them in the book)."""
+        return self.state.stored(self.bank.id, self.version)
 
     def question(self, qid: str) -> QuestionWidget:
         for w in self.questions:
