@@ -694,6 +694,9 @@ def test_bank_html_is_never_run(browser, book_server, book_html, monkeypatch):
         with open_page(browser, book_server) as (context, page, watch):
             goto(page, book_server, f"_test/{name}", wait_until="networkidle")
             wait_for_quiz(page, "xss-test")
+            answer(page, "xss-test", bank.question("single"), "b")
+            form(page, "xss-test", "single").locator("button.rs-show").click()  # reveals the option's text
+            assert form(page, "xss-test", "single").locator(".rs-answer li").inner_text() == f"Option {IMG}"
             answer(page, "xss-test", bank.question("single"), "a")
             answer(page, "xss-test", bank.question("num"), "2")
             answer(page, "xss-test", bank.question("tf"), "false")

@@ -283,7 +283,11 @@ def test_widget_front_escapes_bank_text(monkeypatch):
     for text in ("Right &lt;script&gt;", "Explain &lt;script&gt;", "Ref &lt;i&gt;x&lt;/i&gt;"):
         assert text in shown[2], text
     # option labels are plain widget descriptions (not HTML), the text kept as written
-    assert w.answer.options[0][0] == f"A {bold}"
+    assert f"A {bold}" in [label for label, _v in w.answer.options]
+    # the answer Show answer reveals (an option's text) and per-option labels are escaped too
+    quiz.answer("q1", "b")
+    w.reveal()
+    assert bold not in w.feedback.value and "<li>A &lt;b&gt;bold&lt;/b&gt;</li>" in w.feedback.value
 
 
 def test_type_table_drives_both_fronts():

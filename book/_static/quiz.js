@@ -487,6 +487,8 @@
     this.restore();
     var notice = container.querySelector(".rs-run-notice");
     if (notice) notice.parentNode.removeChild(notice);
+    var old = container.querySelector(".rs-quiz-note");
+    if (old) old.parentNode.removeChild(old);
     var note = el("p", "rs-quiz-note", storage
       ? "Your answers are checked in this browser and saved in it only (no account, no server)."
       : "This browser is not letting the page save answers: they will be lost when you leave the page.");
@@ -502,6 +504,7 @@
       var node = self.nodes[qid];
       node.querySelector("fieldset").disabled = false;
       var actions = node.querySelector(".rs-actions");
+      actions.textContent = "";   /* an older stored output may still hold buttons of its own */
       var check = button("rs-check", "Check");
       var retry = button("rs-retry", "Try again", "Clear your answer and try again");
       var show = button("rs-show", "Show answer", "Show the answer (this question will not count towards your score)");
