@@ -175,7 +175,7 @@ def test_unrun_notebook_reads_cleanly(lab_page, path):
         notice = outputs.nth(i).locator(".rs-run-notice.rs-search-skip")
         assert notice.count() == 1, f"stored output {i}: no run notice"
         notice.scroll_into_view_if_needed()
-        assert notice.is_visible() and "Run this cell" in notice.inner_text()
+        assert notice.is_visible() and "Run this cell" in notice.text_content()
     assert page.locator(f"{panel} .jp-OutputArea form").count() == 0
     url = page.url.split("#")[0]
     page.evaluate("() => { window.__rsStillHere = true; }")
