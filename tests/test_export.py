@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 
 from recovery_science import paths
+from recovery_science.bib import bib_keys
 from recovery_science.cli import main
 from recovery_science.instructor import banks as banks_mod
-from recovery_science.instructor.banks import UsageError, bounds, number, select_banks, write_atomic
+from recovery_science.instructor import gift, keys, moodle_xml, qti
+from recovery_science.instructor.banks import UsageError, bounds, for_export, number, select_banks, write_atomic
 from recovery_science.paths import data_dir, quiz_dir
+from recovery_science.quiz.schema import load_bank_file
 
 EXE = Path(sys.executable).with_name("recovery-science")
 BANKS = sorted(p.stem for p in quiz_dir().glob("*.yaml"))
@@ -180,3 +183,20 @@ def test_bounds_are_exact_decimals():
     assert bounds(21.4, 0.05) == ("21.35", "21.45")
     assert bounds(0.00005, 0.00001) == ("0.00004", "0.00006")
     assert bounds(-4.5, 0.0) == ("-4.5", "-4.5")
+
+
+EDGE = Path(__file__).resolve().parent / "fixtures" / "banks" / "export-edge-cases.yaml"
+
+
+def test_the_avoid_markup_is_written_out_as_plain_text_in_every_format():
+    """{avoid}`clean` becomes “clean” (term to avoid), as in the book's plain-text outputs."""
+    raw = load_bank_file(EDGE, bib_keys())
+    assert "{avoid}`clean`" in raw.question("special-multiple").explanation
+    assert for_export(raw).question("special-multiple").explanation.endswith("not “clean” (term to avoid).")
+    assert for_export(for_export(raw)) == for_export(raw)
+    writers = [gift.banks_to_gift, moodle_xml.banks_to_moodle_xml, keys.answer_key_markdown, keys.answer_key_html,
+               lambda b: b"".join(qti.bank_to_qti(x) for x in b)]
+    for write in writers:
+        out = write([raw])
+        out = out.decode() if isinstance(out, bytes) else out
+        assert "{avoid}" not in out and "(term to avoid)" in out, write

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from recovery_science.bib import bib_keys
-from recovery_science.instructor.banks import bounds, reference, select_banks
+from recovery_science.instructor.banks import bounds, for_export, reference, select_banks
 from recovery_science.instructor.gift import banks_to_gift, escape
 from recovery_science.quiz.schema import load_bank_file
 
@@ -44,7 +44,7 @@ def parse_gift(text: str) -> list[dict]:
 
 
 def _all_banks():
-    return select_banks([]) + [load_bank_file(EDGE, bib_keys())]
+    return select_banks([]) + [for_export(load_bank_file(EDGE, bib_keys()))]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from recovery_science.bib import bib_keys
-from recovery_science.instructor.banks import number, reference, select_banks
+from recovery_science.instructor.banks import for_export, number, reference, select_banks
 from recovery_science.instructor.moodle_xml import banks_to_moodle_xml
 from recovery_science.quiz.schema import load_bank_file
 
@@ -41,7 +41,7 @@ def examples() -> dict[str, etree._Element]:
 
 @pytest.fixture(scope="module")
 def exported():
-    banks = select_banks([]) + [load_bank_file(EDGE, bib_keys())]
+    banks = select_banks([]) + [for_export(load_bank_file(EDGE, bib_keys()))]
     return banks, etree.fromstring(banks_to_moodle_xml(banks))
 
 

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from recovery_science.bib import bib_keys
-from recovery_science.instructor.banks import bounds, reference, select_banks
+from recovery_science.instructor.banks import bounds, for_export, reference, select_banks
 from recovery_science.instructor.qti import QTI_NS, bank_to_qti, banks_to_qti_zip, manifest
 from recovery_science.quiz.schema import load_bank_file
 
@@ -35,7 +35,7 @@ def cp_schema() -> etree.XMLSchema:
 
 
 def _banks():
-    return select_banks([]) + [load_bank_file(EDGE, bib_keys())]
+    return select_banks([]) + [for_export(load_bank_file(EDGE, bib_keys()))]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from markdown_it import MarkdownIt
 
 from recovery_science.bib import bib_keys
 from recovery_science.cli import main
-from recovery_science.instructor.banks import bounds, number, reference, select_banks
+from recovery_science.instructor.banks import bounds, for_export, number, reference, select_banks
 from recovery_science.instructor.keys import answer_key_html, answer_key_markdown, md_escape
 from recovery_science.quiz.schema import load_bank_file
 
@@ -20,7 +20,7 @@ EDGE = Path(__file__).resolve().parent / "fixtures" / "banks" / "export-edge-cas
 
 
 def _banks():
-    return select_banks([]) + [load_bank_file(EDGE, bib_keys())]
+    return select_banks([]) + [for_export(load_bank_file(EDGE, bib_keys()))]
 
 
 def _expected(bank, q) -> dict[str, str]:

@@ -11,6 +11,11 @@ from typing import Sequence
 from ..bib import format_reference
 from ..paths import quiz_dir
 from ..quiz.schema import Bank, BankError, load_bank_file
+from ..quiz.static import plain
+
+# Bank fields that hold text a person reads (the rest are ids, keys, numbers and flags).
+_TEXT_FIELDS = {"title", "text", "prompt", "explanation", "feedback", "if_true", "if_false", "low", "correct",
+                "high", "unit"}
 
 COURSE = "Recovery Science"
 LICENCE = "Recovery Science question banks, CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
@@ -25,7 +30,8 @@ def bank_ids() -> list[str]:
 
 
 def select_banks(names: Sequence[str]) -> list[Bank]:
-    """The named banks (every bank if ``names`` is empty), in course order, each validated.
+    """The named banks (every bank if ``names`` is empty), in course order, each validated and
+    passed through :func:`for_export`.
 
     An unknown id raises :class:`UsageError`; a bank with problems raises :class:`BankError`
     listing them all.
@@ -50,7 +56,21 @@ def select_banks(names: Sequence[str]) -> list[Bank]:
             problems += exc.problems
     if problems:
         raise BankError(problems)
-    return banks
+    return [for_export(b) for b in banks]
+
+
+def _plain_fields(data):
+    if isinstance(data, dict):
+        return {k: plain(v) if k in _TEXT_FIELDS and isinstance(v, str) else _plain_fields(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain_fields(v) for v in data]
+    return data
+
+
+def for_export(bank: Bank) -> Bank:
+    """The bank with the course's only markup, {avoid}`term`, written out as plain text:
+    “term” (term to avoid), as the book's plain-text outputs do. Applying it twice changes nothing."""
+    return type(bank).model_validate(_plain_fields(bank.model_dump()))
 
 
 def reference(key: str) -> str:

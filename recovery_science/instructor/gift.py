@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..quiz.schema import Bank
-from .banks import COURSE, LICENCE, bounds, number, reference
+from .banks import COURSE, LICENCE, bounds, for_export, number, reference
 
 _SPECIAL = {"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:"}
 
@@ -88,7 +88,7 @@ def question_gift(bank: Bank, question) -> str:
 def banks_to_gift(banks: Iterable[Bank]) -> str:
     """The GIFT file for the given banks: a header comment, then per bank a category and its questions."""
     out = [f"// {COURSE}: question banks exported by recovery-science export gift", f"// {LICENCE}", ""]
-    for bank in banks:
+    for bank in map(for_export, banks):
         out.append(f"// {bank.id}: {_comment(bank.title)}")
         for obj in bank.objectives:
             out.append(f"// {obj.id}: {_comment(obj.text)}")

@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import builder as E
 
 from ..quiz.schema import Bank
-from .banks import COURSE, LICENCE, correct_answer, reference
+from .banks import COURSE, LICENCE, correct_answer, for_export, reference
 
 NOTE = (
     "For instructors. Keep this key out of students' hands while the questions are used for grading; "
@@ -45,7 +45,7 @@ def _title(banks: list[Bank]) -> str:
 
 
 def answer_key_markdown(banks: Iterable[Bank]) -> str:
-    banks = list(banks)
+    banks = [for_export(b) for b in banks]
     out = [f"# {md_escape(_title(banks))}", "", md_escape(NOTE), ""]
     for bank in banks:
         out += [f"## {md_escape(bank.id)}: {md_escape(bank.title)}", ""]
@@ -65,7 +65,7 @@ _CSS = (
 
 
 def answer_key_html(banks: Iterable[Bank]) -> str:
-    banks = list(banks)
+    banks = [for_export(b) for b in banks]
     sections = []
     for bank in banks:
         questions = []

@@ -15,7 +15,7 @@ from typing import Iterable
 from lxml import etree
 
 from ..quiz.schema import Bank
-from .banks import COURSE, LICENCE, bounds, number, reference
+from .banks import COURSE, LICENCE, bounds, for_export, number, reference
 from .gift import prompt
 
 
@@ -96,7 +96,7 @@ def question_element(question) -> etree._Element:
 def banks_to_moodle_xml(banks: Iterable[Bank]) -> bytes:
     quiz = etree.Element("quiz")
     quiz.append(etree.Comment(f" {COURSE}: exported by recovery-science export moodle-xml. {LICENCE} "))
-    for bank in banks:
+    for bank in map(for_export, banks):
         cat = etree.SubElement(quiz, "question", type="category")
         c = etree.SubElement(cat, "category")
         etree.SubElement(c, "text").text = f"$course$/top/{COURSE}/{bank.id}"

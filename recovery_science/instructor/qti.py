@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from ..quiz.schema import Bank
-from .banks import COURSE, LICENCE, bounds, number, reference
+from .banks import COURSE, LICENCE, bounds, for_export, number, reference
 from .gift import prompt
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -139,6 +139,7 @@ def item_element(bank: Bank, question) -> etree._Element:
 
 def bank_to_qti(bank: Bank) -> bytes:
     """One bank as a QTI 1.2 ``questestinterop`` document with one assessment."""
+    bank = for_export(bank)
     root = Q.questestinterop(
         Q.assessment(
             Q.qtimetadata(_field("cc_maxattempts", "1")),
