@@ -59,8 +59,15 @@ def bib_keys(path: str | Path | None = None) -> set[str]:
     return set(_entries(_path(path)).keys())
 
 
+@lru_cache(maxsize=4)
+def _backend(name: str):
+    # one instance per output format: pybtex's render_as() looks the backend up among the installed
+    # plugins on every call (about 25 ms each, seconds over a bibliography)
+    return find_plugin("pybtex.backends", name)()
+
+
 def _plain(latex: str) -> str:
-    return " ".join(Text.from_latex(latex).render_as("text").split())
+    return " ".join(Text.from_latex(latex).render(_backend("text")).split())
 
 
 def _surname(person) -> str:
@@ -130,21 +137,30 @@ def sort_key(label: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", label))
 
 
+@lru_cache(maxsize=1)
+def _style():
+    # one instance: making a pybtex style scans the installed plugins (about 0.1 s each time)
+    return find_plugin("pybtex.style.formatting", "plain")()
+
+
 @lru_cache(maxsize=512)
 def _format(path: str, key: str, backend: str) -> str:
     entries = _entries(path)
     if key not in entries:
         raise KeyError(f"'{key}' is not a key in {path}")
-    style = find_plugin("pybtex.style.formatting", "plain")()
+    style = _style()
     formatted = style.format_entry(_labels(path)[key], entries[key])
     if backend == "markdown":
         return " ".join(formatted.text.render(_MarkdownBackend()).split())
-    return formatted.text.render_as(backend)
+    return formatted.text.render(_backend(backend))
 
 
 def format_reference(key: str, path: str | Path | None = None) -> str:
-    """One entry as plain text (plain style), e.g. for a quiz's feedback."""
-    return _format(_path(path), key, "text")
+    """One entry as plain text headed by its label, as the bibliography page lists it, e.g.
+    ``[NIDA 2021] National Institute on Drug Abuse. Words matter: ...`` (quiz sources, exports)."""
+    path = _path(path)
+    text = _format(path, key, "text")  # KeyError for a key not in the .bib file
+    return f"[{_labels(path)[key]}] {text}"
 
 
 def format_reference_markdown(key: str, path: str | Path | None = None) -> str:

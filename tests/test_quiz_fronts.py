@@ -315,3 +315,13 @@ def test_plain_text_keeps_a_term_to_avoid_marked():
     text = plain("the urine screen was {avoid}`clean`")
     assert text == "the urine screen was “clean” (term to avoid)"
     assert not find_terms(text) and find_terms("the urine screen was clean")
+
+
+def test_quiz_sources_carry_the_same_author_year_label_as_the_bibliography():
+    from recovery_science.bib import citation_label
+    from recovery_science.quiz.static import client_question
+
+    for q in _bank().questions:
+        text = client_question(q)["source"]["text"]
+        assert text.startswith(f"[{citation_label(q.source)}] "), text
+    assert citation_label("nida2021wordsmatter") == "NIDA 2021"
