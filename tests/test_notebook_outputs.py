@@ -79,3 +79,35 @@ def test_receptor_stored_html_has_the_notice_and_disabled_sliders():
     assert len(sliders) == 2 and all(s.has_attr("disabled") for s in sliders)
     assert not problems(html)
     assert "&lt;b&gt;" in run_notice_html("<b>")  # escaped
+
+
+def _figure_alt(nb_name: str, code: str) -> str:
+    nb = nbformat.read(ROOT / "notebooks" / nb_name, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and code in c.source)
+    return cell.metadata["mystnb"]["image"]["alt"]
+
+
+def test_receptor_figure_alt_text_follows_its_parameters():
+    """The alt text states the model's numbers: they must be the ones data/tools/receptor.json sets."""
+    from recovery_science.receptor import PARAMS
+
+    alt = _figure_alt("01-biology-of-opioid-dependence.ipynb", "receptor.plot_static()")
+    efficacy = PARAMS["model"]["partial_efficacy"]
+    ratio = PARAMS["sliders"]["antagonist"]["value"]
+    assert f"Kd = {PARAMS['model']['kd']:g}" in alt
+    assert f"efficacy {efficacy:g}" in alt and f"ceiling of {efficacy:g}" in alt
+    assert f"a/Ka = {ratio:g}" in alt
+    # a competitive antagonist multiplies the EC50 by 1 + a/Ka (Gaddum), from Kd = 1
+    assert f"concentration of {PARAMS['model']['kd'] * (1 + ratio):g} instead of {PARAMS['model']['kd']:g}" in alt
+
+
+def test_death_rate_figure_alt_text_states_the_data():
+    from recovery_science.data import load_dataset
+
+    alt = _figure_alt("01-biology-of-opioid-dependence.ipynb", "fig, ax = plt.subplots(figsize=(9, 4.8))")
+    d = load_dataset("us_opioid_death_rates").set_index("year")
+    rx, heroin, synth = d["prescription_opioids"], d["heroin"], d["synthetic_opioids_excl_methadone"]
+    assert f"from {rx[1999]:.1f} in 1999 to {rx[2010]:.1f} in 2010" in alt
+    assert f"between {rx.loc[2011:].min():.1f} and {rx.loc[2011:].max():.1f}" in alt
+    assert f"from {heroin[2010]:.1f} in 2010 to {heroin.max():.1f} in {heroin.idxmax()}" in alt
+    assert f"from {synth[2013]:.1f} in 2013 to {synth[2020]:.1f} in 2020" in alt
