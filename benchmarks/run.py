@@ -14,14 +14,30 @@ build, notebooks, pages, tests; after ``--``, arguments for pytest in the tests 
   module's notebook, bank or page (``00-…``, ``01-…``) counts for that module, everything else is
   course-wide. Session fixtures (the book build, the browser, JupyterLab) count for the first test
   that uses them. The budget is about 60 s of tests per module.
+- lighthouse: every built page served gzip-compressed (as a static host serves it) on a free
+  loopback port, run through Lighthouse 12 (npm dev dependency, ``npm ci``) with its default mobile
+  emulation in Debian's Chromium (``$CHROME_PATH``, default /usr/bin/chromium), three runs a page;
+  prints the median performance score, accessibility and best practices, FCP, LCP, TBT and bytes
+  transferred, and keeps every JSON report in the printed folder. ``RS_LIGHTHOUSE_RUNS`` sets the
+  runs per page, ``RS_LIGHTHOUSE_PAGES`` (comma-separated substrings) picks pages, and
+  ``RS_BOOK_HTML`` reuses a built ``_build/html`` instead of building.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -79,7 +95,7 @@ def test_suite_by_module(out: Path, pytest_args: list[str]) -> None:
         print(f"  {name:50s} {seconds:7.1f} s")
 
 
-SECTIONS = ("build", "notebooks", "pages", "tests")
+SECTIONS = ("build", "notebooks", "pages", "tests", "lighthouse")
 
 
 def main(argv: list[str]) -> None:
@@ -102,6 +118,14 @@ def main(argv: list[str]) -> None:
         page_weights(out)
     if "tests" in wanted:
         test_suite_by_module(out, pytest_args)
+    if "lighthouse" in wanted:
+        html_dir = out / "_build" / "html"
+        reuse = os.environ.get("RS_BOOK_HTML")
+        if reuse:
+            html_dir = Path(reuse).resolve()
+        elif not html_dir.is_dir():
+            timed(build + ["--all"])
+        lighthouse(html_dir, out / "lighthouse")
 
 
 def bench_notebooks(out: Path) -> None:
@@ -139,6 +163,94 @@ def page_weights(out: Path) -> None:
         rel = str(page.relative_to(html_dir))
         total = size + loads_own + loads_mj
         print(f"{rel:55s} {size / 1024:9.1f} {(size + loads_own) / 1024:12.1f} {total / 1024:9.1f}")
+
+
+# What a static host compresses (GitHub Pages, Netlify, nginx's usual gzip_types); fonts in
+# woff/woff2 and PNG images are compressed already and go as they are.
+COMPRESSED = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".ico", ".ttf", ".xml")
+LIGHTHOUSE_CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                           "--disable-background-networking --disable-component-update --disable-sync")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder the way a static host does: text assets gzip-compressed when asked."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        wants = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants and path.is_file() and path.suffix in COMPRESSED):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def serve_gzip(html_dir: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(GzipHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def lighthouse(html_dir: Path, reports: Path) -> None:
+    exe = ROOT / "node_modules" / ".bin" / "lighthouse"
+    if not exe.exists():
+        print("lighthouse: not installed (run `npm ci`); section skipped")
+        return
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    runs = int(os.environ.get("RS_LIGHTHOUSE_RUNS", "3"))
+    wanted = [w for w in os.environ.get("RS_LIGHTHOUSE_PAGES", "").split(",") if w]
+    pages = sorted(str(p.relative_to(html_dir)) for p in html_dir.rglob("*.html")
+                   if "_static" not in p.parts and p.name != "index.html")  # index.html only redirects
+    pages = [p for p in pages if not wanted or any(w in p for w in wanted)]
+    reports.mkdir(parents=True, exist_ok=True)
+    server, base = serve_gzip(html_dir)
+    env = {**os.environ, "CHROME_PATH": chrome}
+    print(f"\nLighthouse (mobile, gzip, median of {runs}); reports in {reports}")
+    print(f"{'page':45s} {'perf':>4s} {'a11y':>4s} {'b-p':>4s} {'FCP s':>6s} {'LCP s':>6s} {'TBT ms':>7s} {'KiB':>7s}")
+    try:
+        for rel in pages:
+            rows = []
+            for i in range(runs):
+                out = reports / f"{rel.replace('/', '_')}.{i}.json"
+                subprocess.run(
+                    [str(exe), f"{base}/{rel}", "--quiet", "--output=json", f"--output-path={out}",
+                     "--only-categories=performance,accessibility,best-practices",
+                     f"--chrome-flags={LIGHTHOUSE_CHROME_FLAGS}"],
+                    cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+                if not out.exists():
+                    continue
+                lhr = json.loads(out.read_text())
+                cats, audits = lhr["categories"], lhr["audits"]
+                rows.append((
+                    round(100 * (cats["performance"]["score"] or 0)),
+                    round(100 * (cats["accessibility"]["score"] or 0)),
+                    round(100 * (cats["best-practices"]["score"] or 0)),
+                    audits["first-contentful-paint"]["numericValue"] / 1000,
+                    audits["largest-contentful-paint"]["numericValue"] / 1000,
+                    audits["total-blocking-time"]["numericValue"],
+                    audits["total-byte-weight"]["numericValue"] / 1024,
+                ))
+            if not rows:
+                print(f"{rel:45s} (Lighthouse failed)")
+                continue
+            med = [statistics.median(col) for col in zip(*rows, strict=True)]
+            print(f"{rel:45s} {med[0]:4.0f} {med[1]:4.0f} {med[2]:4.0f} {med[3]:6.1f} {med[4]:6.1f} "
+                  f"{med[5]:7.0f} {med[6]:7.0f}", flush=True)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 if __name__ == "__main__":
