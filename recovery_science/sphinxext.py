@@ -15,13 +15,20 @@ with Markdown links to the anchors of their generated References cell (``[NIDA 2
 cross-references and warns (an error under ``-W``) when a page has no such anchor.
 
 It also tidies the theme's chrome (one search control, no doubled page title) and keeps button
-labels out of search-result snippets; see the functions below.
+labels out of search-result snippets, and keeps pages light on a phone (issue 13): the theme's
+icons are written into each page as inline SVG at build time instead of by its 1.4 MiB
+``fontawesome.js``, and MathJax loads only on pages that show math; see the functions below.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
 
 from docutils import nodes
 from docutils.transforms import Transform
@@ -182,7 +189,9 @@ def _tidy_page(app, pagename, templatename, context, doctree):
       "Recovery Science — Recovery Science", since the theme appends the book's title to every
       page's: such a page shows its ``tab_title`` (page front matter) there instead, or "Home".
     - The search page gets SEARCH_SNIPPET_JS.
+    - MathJax only where there is math (:func:`_math_only_where_used`).
     """
+    _math_only_where_used(app, pagename, context)
     if context.get("title") and context.get("title") == context.get("docstitle"):
         context["title"] = (context.get("meta") or {}).get("tab_title") or "Home"
     if pagename == "search":
@@ -202,9 +211,198 @@ def _tidy_page(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _math_only_where_used(app, pagename, context) -> None:
+    """Sphinx adds MathJax to a page when it or any page in its toctree has math, so the root page
+    (whose toctree holds the whole book) loaded 1.1 MiB of MathJax for no formula. Keep MathJax,
+    and its inline configuration, only on pages that show math themselves and whose math was not
+    rendered at build time (:func:`_render_math`); those get the rendered math's stylesheet."""
+    if pagename in _rendered_math_pages(app):
+        app.add_css_file(MATH_CSS)
+    else:
+        math = app.env.get_domain("math")
+        if math.data.get("has_equations", {}).get(pagename):
+            return
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    path = app.config.mathjax_path or ""
+
+    def is_mathjax(script) -> bool:
+        name = str(getattr(script, "filename", script) or "")
+        body = str(getattr(script, "attributes", {}).get("body", ""))
+        # the builder stores a local script as "_static/<path>"
+        return bool(path) and name.endswith(path) or body.startswith("window.MathJax")
+
+    scripts[:] = [s for s in scripts if not is_mathjax(s)]
+
+
+# -- Icons: the theme's Font Awesome <i> elements as inline SVG, written at build time ----------
+#
+# pydata-sphinx-theme loads fontawesome.js (1,456 KiB, 529 KiB gzip) on every page to turn its
+# dozen <i class="fa-solid fa-NAME"> into SVG. The same replacement is done here once, at build
+# time, from the official SVG files of the same Font Awesome release (vendored by
+# book/_static/vendor/update.sh with the stylesheet fontawesome.js injects), and the script tag is
+# removed. The theme's CSS keeps its icon-font rules as a fallback for an icon that a script adds
+# later (an <i> added at run time still shows, from the webfont). A page naming an icon that is
+# not vendored fails the build (a warning under -W): add it to FA_ICONS in update.sh.
+
+FONTAWESOME = Path(__file__).resolve().parents[1] / "book" / "_static" / "vendor" / "fontawesome"
+FA_CSS = "vendor/fontawesome/svg-with-js.min.css"
+_FA_STYLES = {"fa-solid": "solid", "fas": "solid", "fa-brands": "brands", "fab": "brands",
+              "fa-regular": "regular", "far": "regular"}
+_FA_PREFIX = {"solid": "fas", "brands": "fab", "regular": "far"}
+_FA_SIZES = {"fa-xs", "fa-sm", "fa-lg", "fa-xl", "fa-2xl", "fa-fw", "fa-1x", "fa-2x", "fa-3x"}
+_FA_ELEMENT = re.compile(r"<(i|span)\s([^<>]*?)\bclass=\"([^\"]*\bfa[a-z-]*\b[^\"]*)\"([^<>]*)>\s*</\1>")
+_FA_SCRIPT = re.compile(r"[ \t]*<script[^>]*\bsrc=\"[^\"]*_static/scripts/fontawesome\.js[^\"]*\"[^>]*></script>\n?")
+_SVG = re.compile(r"<svg[^>]*\bviewBox=\"([^\"]+)\"[^>]*>.*?<path d=\"([^\"]+)\"", re.S)
+
+
+def _fa_svg(style: str, name: str) -> tuple[str, str] | None:
+    path = FONTAWESOME / "svgs" / style / f"{name}.svg"
+    if not path.is_file():
+        return None
+    m = _SVG.search(path.read_text(encoding="utf-8"))
+    return (m.group(1), m.group(2)) if m else None
+
+
+def inline_icons(html: str, missing: set[str] | None = None) -> str:
+    """``html`` with every empty Font Awesome ``<i>``/``<span>`` as the inline ``<svg>`` that
+    fontawesome.js would make of it (same classes, ``data-*`` attributes and title kept, hidden
+    from assistive technology as the icon is decorative: its control carries the name), and
+    without the fontawesome.js script tag. Icons not vendored are left as they are and named in
+    ``missing``."""
+
+    def replace(m: re.Match) -> str:
+        attrs = f"{m.group(2)} {m.group(4)}"
+        classes = m.group(3).split()
+        style = next((_FA_STYLES[c] for c in classes if c in _FA_STYLES), None)
+        names = [c[3:] for c in classes if c.startswith("fa-") and c not in _FA_STYLES and c not in _FA_SIZES]
+        if style is None or len(names) != 1:
+            return m.group(0)
+        found = _fa_svg(style, names[0])
+        if found is None:
+            if missing is not None:
+                missing.add(f"{style}/{names[0]}")
+            return m.group(0)
+        view_box, d = found
+        kept = [c for c in classes if c not in _FA_STYLES and c != f"fa-{names[0]}"]
+        cls = " ".join(["svg-inline--fa", f"fa-{names[0]}", *kept])
+        extra = " ".join(re.findall(r"\bdata-[a-z-]+=\"[^\"]*\"", attrs))
+        title = re.search(r"\btitle=\"([^\"]*)\"", attrs)
+        inner = f"<title>{title.group(1)}</title>" if title else ""
+        return (f'<svg class="{escape(cls)}"{" " + extra if extra else ""} aria-hidden="true" focusable="false" '
+                f'data-prefix="{_FA_PREFIX[style]}" data-icon="{names[0]}" role="img" '
+                f'xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">{inner}'
+                f'<path fill="currentColor" d="{d}"></path></svg>')
+
+    return _FA_SCRIPT.sub("", _FA_ELEMENT.sub(replace, html))
+
+
+def _icons_at_build_time(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    missing: set[str] = set()
+    for page in Path(app.outdir).rglob("*.html"):
+        if "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        if "fa-" not in text:
+            continue
+        new = inline_icons(text, missing)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
+    for icon in sorted(missing):
+        logger.warning("icon %s is not vendored: add it to FA_ICONS in book/_static/vendor/update.sh "
+                       "and run that script", icon)
+
+
+# -- Math rendered at build time -----------------------------------------------------------------
+#
+# A page with one formula loaded MathJax (1,136 KiB, 255 KiB gzip) and its fonts to typeset it in
+# the browser. MathJax itself (npm: mathjax-full, the version vendored for the browser, installed
+# by `npm ci` as a dev dependency) typesets each formula here instead, through Node, as SVG with
+# its MathML for assistive technology (MathJax's assistive-mml, as in the browser): no math
+# script, no font. Without Node or mathjax-full the page keeps the browser's MathJax.
+
+MATH_CSS = "mathjax-svg.css"
+MATHJAX_SSR_JS = r"""
+const {mathjax} = require('mathjax-full/js/mathjax.js');
+const {TeX} = require('mathjax-full/js/input/tex.js');
+const {SVG} = require('mathjax-full/js/output/svg.js');
+const {liteAdaptor} = require('mathjax-full/js/adaptors/liteAdaptor.js');
+const {RegisterHTMLHandler} = require('mathjax-full/js/handlers/html.js');
+const {AssistiveMmlHandler} = require('mathjax-full/js/a11y/assistive-mml.js');
+const {AllPackages} = require('mathjax-full/js/input/tex/AllPackages.js');
+const adaptor = liteAdaptor();
+AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
+const svg = new SVG({fontCache: 'local'});
+const doc = mathjax.document('', {InputJax: new TeX({packages: AllPackages}), OutputJax: svg});
+let input = '';
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', () => {
+  const html = JSON.parse(input).map(({tex, display}) => adaptor.outerHTML(doc.convert(tex, {display})));
+  process.stdout.write(JSON.stringify({html, css: adaptor.textContent(svg.styleSheet(doc))}));
+});
+"""
+
+
+def _rendered_math_pages(app) -> set[str]:
+    if not hasattr(app, "_rs_rendered_math"):
+        app._rs_rendered_math = set()
+    return app._rs_rendered_math
+
+
+def _node_modules(app) -> Path | None:
+    for folder in (Path(app.srcdir), Path(__file__).resolve().parents[1]):
+        if (folder / "node_modules" / "mathjax-full" / "js" / "mathjax.js").is_file():
+            return folder / "node_modules"
+    return None
+
+
+def mathjax_ssr(items: list[dict], node_modules: Path) -> dict | None:
+    """``items`` ({"tex", "display"}) typeset by MathJax in Node: {"html": [...], "css": str}."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    proc = subprocess.run(
+        [node, "-e", MATHJAX_SSR_JS], input=json.dumps(items), capture_output=True, text=True,
+        env={"NODE_PATH": str(node_modules), "PATH": str(Path(node).parent)}, timeout=120,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"MathJax in Node failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def _render_math(app, doctree, docname) -> None:
+    if app.builder.format != "html":
+        return
+    found = list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+    if not found:
+        return
+    modules = _node_modules(app)
+    result = mathjax_ssr([{"tex": n.astext(), "display": isinstance(n, nodes.math_block)} for n in found],
+                         modules) if modules else None
+    if result is None:
+        logger.info("math on %s is left to the browser's MathJax (no Node or no node_modules/mathjax-full: "
+                    "run npm ci)", docname)
+        return
+    for node, html in zip(found, result["html"], strict=True):
+        if isinstance(node, nodes.math_block):
+            html = f'<div class="rs-math rs-math-block">{html}</div>'
+        node.replace_self(nodes.raw("", html, format="html"))
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / MATH_CSS).write_text(result["css"], encoding="utf-8")
+    _rendered_math_pages(app).add(docname)
+
+
 def setup(app):
     app.connect("config-inited", _theme_defaults)
-    app.connect("html-page-context", _tidy_page)
+    app.connect("doctree-resolved", _render_math)
+    # after sphinx.ext.mathjax (priority 500) has added its script, so that it can be taken out
+    app.connect("html-page-context", _tidy_page, priority=800)
+    app.connect("build-finished", _icons_at_build_time)
+    app.add_css_file(FA_CSS)
     app.add_role("avoid", avoid_role)
     app.add_transform(CitationLinks)
     app.add_node(
