@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 LABCONFIG := binder/labconfig/page_config.json
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml $(LABCONFIG) 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: setup book test notebooks lock benchmark clean
+.PHONY: setup book test notebooks lock benchmark clean pdf
 
 $(STAMP): requirements.lock pyproject.toml $(LABCONFIG)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || { echo "Cannot create a virtual environment: on Debian/Ubuntu run 'apt-get install python3-venv'"; exit 1; }
@@ -56,6 +56,11 @@ notebooks: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --strip-extras --unsafe-package rfc3987-syntax --unsafe-package lark \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock requirements.txt
+
+# The whole course as one PDF (_build/recovery-science.pdf): every page of the book in the order of
+# _toc.yml, printed by Debian's Chromium with the book's print styles, joined with pypdf.
+pdf: book
+	$(BIN)/python -m recovery_science.tools.pdf
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
