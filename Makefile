@@ -35,6 +35,8 @@ $(NODE_STAMP): package.json package-lock.json
 # declared inputs, course package or lock changed since notebooks/manifest.json (none on a fresh
 # clone), then build the book from the stored outputs.
 book: $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "note: no Node.js/npm here, so math is typeset in the reader's browser, not at build time"; fi
 	$(BIN)/recovery-science validate
 	$(BIN)/python -m recovery_science.tools.freshness
 	$(BIN)/jupyter-book build . -W -n --keep-going

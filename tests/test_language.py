@@ -23,7 +23,8 @@ def test_scope_covers_every_kind_of_course_text():
                      "data/quizzes/01-biology.yaml", "data/README.md", "README.md",
                      "recovery_science/quiz/static.py", "recovery_science/quiz/widget.py", "book/_static/quiz.js"):
         assert expected in rels, expected
-    assert not any("vendor" in r for r in rels)
+    # vendored code and styles are not ours; the vendor folder's README (ours) is read like any page
+    assert not any("vendor" in r and not r.endswith("README.md") for r in rels)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
