@@ -58,6 +58,29 @@ MATH_JS = """() => Array.from(document.querySelectorAll('mjx-container, .math'))
 })"""
 
 
+# Visible ::before/::after boxes that would draw a glyph of the icon font (not loaded any more:
+# they would show an empty box), and the admonition icons drawn as masks instead (icons.css).
+FONT_GLYPHS_JS = """() => {
+  const out = {font: [], masks: []};
+  for (const el of document.querySelectorAll('*')) {
+    if (!el.getClientRects().length || el instanceof SVGElement) continue;  // svg draws no ::before
+    for (const pseudo of ['::before', '::after']) {
+      const s = getComputedStyle(el, pseudo);
+      if (s.display === 'none' || !s.content || s.content === 'none' || s.content === 'normal') continue;
+      const glyph = /[\\ue000-\\uf8ff]/.test(s.content);
+      const drawsText = s.content !== '""';
+      if (glyph || (drawsText && /Awesome/i.test(s.fontFamily))) {
+        out.font.push((el.getAttribute('class') || el.tagName) + pseudo + ' ' + s.content);
+      }
+      if (el.classList.contains('admonition-title') && pseudo === '::after') {
+        out.masks.push(s.webkitMaskImage || s.maskImage);
+      }
+    }
+  }
+  return out;
+}"""
+
+
 def _gzip_size(path: Path) -> int:
     data = path.read_bytes()
     return len(gzip.compress(data, compresslevel=6)) if path.suffix in COMPRESSED else len(data)
@@ -79,6 +102,7 @@ def loads(browser, book_server, book_html) -> dict:
                 "icons": page.evaluate(ICONS_JS),
                 "stray": page.evaluate(FONT_AWESOME_I_JS),
                 "math": math,
+                "glyphs": page.evaluate(FONT_GLYPHS_JS),
             }
     return found
 
@@ -135,6 +159,25 @@ def test_every_icon_is_drawn_and_its_control_has_a_name(loads):
         if load["stray"]:
             problems.append(f"{rel}: icon elements left for a script to draw: {load['stray'][:3]}")
     assert not problems, "\n".join(problems)
+
+
+def test_no_glyph_of_the_icon_font_and_admonition_icons_are_drawn(loads, book_html):
+    """The theme draws admonition icons with the icon font in CSS; without the font they would be
+    empty boxes. icons.css draws them as masks from vendored SVGs: each must be fetched and exist."""
+    problems, masks = [], 0
+    for rel, load in loads.items():
+        problems += [f"{rel}: {g}" for g in load["glyphs"]["font"]]
+        for mask in load["glyphs"]["masks"]:
+            masks += 1
+            m = re.search(r'url\("?([^")]+)"?\)', mask or "")
+            if not m:
+                problems.append(f"{rel}: an admonition icon with no mask image")
+                continue
+            path = book_html / unquote(urlparse(m.group(1)).path).lstrip("/")
+            if not path.is_file() or m.group(1) not in load["requests"]:
+                problems.append(f"{rel}: admonition icon {m.group(1)} not served")
+    assert not problems, "\n".join(problems)
+    assert masks >= 3, "the help and intro pages have admonitions"
 
 
 def test_no_math_script_and_math_assets_only_where_there_is_math(book_html, loads):

@@ -25,7 +25,11 @@ rm -rf "$tmp"
 fa_version="${FONTAWESOME_VERSION:-6.5.2}"
 FA_ICONS="solid/angle-left solid/angle-right solid/arrow-up solid/bars solid/list
   solid/magnifying-glass solid/download solid/expand solid/file solid/file-pdf solid/rocket
-  solid/circle-half-stroke solid/moon solid/sun solid/xmark brands/github"
+  solid/circle-half-stroke solid/moon solid/sun solid/xmark brands/github
+  solid/bell solid/circle-info solid/circle-exclamation solid/triangle-exclamation solid/circle-xmark
+  solid/lightbulb solid/share solid/pencil"
+# (the last line: the admonition icons, which the theme draws with the icon font in CSS; the book
+# draws them as masks from these files instead, see book/_static/icons.css)
 tmp=$(mktemp -d)
 (cd "$tmp" && npm pack "@fortawesome/fontawesome-free@$fa_version" --silent >/dev/null && tar xzf fortawesome-fontawesome-free-*.tgz)
 dest=book/_static/vendor/fontawesome
