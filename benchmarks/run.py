@@ -8,7 +8,7 @@ build, notebooks, pages, tests; after ``--``, arguments for pytest in the tests 
 - each notebook's execution time in a fresh kernel (includes kernel start-up);
 - strict nbval over every notebook;
 - for each built page: bytes of its HTML, plus the course's own JS/CSS it loads
-  (quiz.js, quiz.css, emax.js), plus vendored MathJax where a page loads it; theme assets apart;
+  (quiz.js, quiz.css, icons.css, emax.js, progress.js), plus vendored MathJax where a page loads it; theme assets apart;
 - the whole test suite (as ``make test`` runs it), with each test's time (setup + call +
   teardown, from pytest's JUnit XML) attributed to the module it exercises: a test whose id names a
   module's notebook, bank or page (``00-…``, ``01-…``) counts for that module, everything else is
@@ -45,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-OWN_ASSETS = ("quiz.js", "quiz.css", "emax.js")
+OWN_ASSETS = ("quiz.js", "quiz.css", "icons.css", "emax.js", "progress.js")
 
 
 def timed(cmd: list[str], **kw) -> float:
