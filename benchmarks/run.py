@@ -58,10 +58,15 @@ MODULE = re.compile(r"(?<![0-9])([0-9]{2})-[a-z]")
 MODULE_BUDGET_S = 60.0
 
 
+MODULE_IDS = {p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")}
+
+
 def module_of(nodeid: str) -> str:
-    """The module a test exercises ("00", "01", ...) or "course-wide"."""
-    m = MODULE.search(nodeid)
-    return f"module {m.group(1)}" if m else "course-wide"
+    """The module a test exercises ("00", "01", ...: a notebook's number) or "course-wide"."""
+    for m in MODULE.finditer(nodeid):
+        if m.group(1) in MODULE_IDS:
+            return f"module {m.group(1)}"
+    return "course-wide"
 
 
 def test_suite_by_module(out: Path, pytest_args: list[str]) -> None:
