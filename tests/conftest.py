@@ -89,3 +89,27 @@ def browser():
         b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    """A copy of the course data and bibliography that the package reads (RECOVERY_SCIENCE_ROOT)."""
+    from recovery_science import paths
+
+    root = tmp_path / "course"
+    shutil.copytree(paths.data_dir(), root / "data")
+    (root / "book").mkdir()
+    shutil.copy(paths.bib_path(), root / "book" / "references.bib")
+    monkeypatch.setenv("RECOVERY_SCIENCE_ROOT", str(root))
+    paths.course_root.cache_clear()
+    yield root
+    monkeypatch.delenv("RECOVERY_SCIENCE_ROOT")
+    paths.course_root.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def node():
+    """The session's long-lived Node process (tests/js/rpc.js): skips without node, fails under CI."""
+    from browserutil import node_process
+
+    return node_process(IN_CI)

@@ -10,32 +10,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from courseutil import run_cli
 
-from recovery_science import paths
 from recovery_science.cli import main
 from recovery_science.paths import data_dir, quiz_dir
 
 EXE = Path(sys.executable).with_name("recovery-science")
 
 
-def _run(capsys, *argv: str) -> tuple[int, list[str], str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out.splitlines(), err
 
 
-@pytest.fixture
-def course_copy(tmp_path, monkeypatch):
-    root = tmp_path / "course"
-    shutil.copytree(data_dir(), root / "data")
-    (root / "book").mkdir()
-    shutil.copy(paths.bib_path(), root / "book" / "references.bib")
-    monkeypatch.setenv("RECOVERY_SCIENCE_ROOT", str(root))
-    paths.course_root.cache_clear()
-    yield root
-    monkeypatch.delenv("RECOVERY_SCIENCE_ROOT")
-    paths.course_root.cache_clear()
 
 
 def test_console_script_help_lists_subcommands():
@@ -81,7 +65,7 @@ def test_validate_reports_every_problem_one_line_each(capsys, tmp_path):
     csv.write_text((data_dir() / "us_opioid_death_rates.csv").read_text().replace("2020,21.4,", "2020,2.14e1,"))
     shutil.copy(data_dir() / "datasets.yaml", tmp_path / "datasets.yaml")
     shutil.copy(data_dir() / "us_opioid_death_counts.csv", tmp_path)
-    code, lines, _ = _run(capsys, "validate", str(bank), str(csv), str(tmp_path / "missing.yaml"))
+    code, lines, _ = run_cli(capsys, "validate", str(bank), str(csv), str(tmp_path / "missing.yaml"))
     assert code == 1
     assert lines[-1] == "validate: 5 problems in 2 banks and 1 dataset."
     problems = lines[:-1]
@@ -96,7 +80,7 @@ def test_validate_reports_every_problem_one_line_each(capsys, tmp_path):
 def test_validate_odd_paths_without_traceback(capsys, tmp_path):
     (tmp_path / "dir.yaml").mkdir()
     (tmp_path / "notes.txt").write_text("x")
-    code, lines, _ = _run(
+    code, lines, _ = run_cli(
         capsys, "validate", str(tmp_path / "dir.yaml"), str(tmp_path / "notes.txt"), str(tmp_path / "gone.csv")
     )
     assert code == 1
@@ -110,35 +94,35 @@ def test_validate_odd_paths_without_traceback(capsys, tmp_path):
 def test_changed_dataset_fails_validation_until_pinned(capsys, course_copy):
     csv = course_copy / "data" / "us_opioid_death_counts.csv"
     csv.write_text(csv.read_text().replace("2021,106699,", "2021,106700,"))
-    code, lines, _ = _run(capsys, "validate")
+    code, lines, _ = run_cli(capsys, "validate")
     assert code == 1
     assert len(lines) == 2 and lines[0].startswith(f"{csv}: content differs from the SHA-256 pinned")
     assert lines[0].endswith("run: recovery-science pin us_opioid_death_counts")
 
-    code, lines, _ = _run(capsys, "pin", "us_opioid_death_counts")
+    code, lines, _ = run_cli(capsys, "pin", "us_opioid_death_counts")
     assert code == 0 and lines[0].startswith("pin: 'us_opioid_death_counts' pinned to "), lines
-    code, lines, _ = _run(capsys, "validate")
+    code, lines, _ = run_cli(capsys, "validate")
     assert (code, lines) == (0, ["validate: 2 banks and 2 datasets checked, no problems."])
 
 
 def test_broken_bank_in_the_course_fails_validate(capsys, course_copy):
     bank = course_copy / "data" / "quizzes" / "01-biology.yaml"
     bank.write_text(bank.read_text().replace("correct: true", "correct: yes", 1))
-    code, lines, _ = _run(capsys, "validate")
+    code, lines, _ = run_cli(capsys, "validate")
     assert code == 1 and len(lines) == 2
     assert lines[0].startswith(f"{bank}:") and "field 'options[0].correct': must be true or false" in lines[0]
 
 
 def test_pin_unknown_dataset(capsys):
-    code, lines, _ = _run(capsys, "pin", "nope")
+    code, lines, _ = run_cli(capsys, "pin", "nope")
     assert code == 1 and lines[0].startswith("pin: unknown dataset 'nope'")
 
 
 def test_generate_check_and_write(capsys, course_copy):
-    assert _run(capsys, "generate", "--check")[0] == 0
+    assert run_cli(capsys, "generate", "--check")[0] == 0
     schema = course_copy / "data" / "quizzes" / "bank.schema.json"
     schema.write_text("{}\n")
-    code, lines, _ = _run(capsys, "generate", "--check")
+    code, lines, _ = run_cli(capsys, "generate", "--check")
     assert (code, lines) == (1, [f"{schema}: out of date; run: recovery-science generate"])
-    assert _run(capsys, "generate")[0] == 0
-    assert _run(capsys, "generate", "--check")[0] == 0 and schema.read_text() != "{}\n"
+    assert run_cli(capsys, "generate")[0] == 0
+    assert run_cli(capsys, "generate", "--check")[0] == 0 and schema.read_text() != "{}\n"

@@ -4,13 +4,11 @@ and the column; data/README.md's table is generated from the manifest."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from recovery_science import paths
 from recovery_science.data import (
     ROW_MODELS,
     DatasetError,
@@ -77,18 +75,6 @@ def test_unknown_dataset():
 # ------------------------------------------------------------------------- pinned data
 
 
-@pytest.fixture
-def course_copy(tmp_path, monkeypatch):
-    """A copy of the course data that load_dataset reads (RECOVERY_SCIENCE_ROOT)."""
-    root = tmp_path / "course"
-    shutil.copytree(data_dir(), root / "data")
-    (root / "book").mkdir()
-    shutil.copy(paths.bib_path(), root / "book" / "references.bib")
-    monkeypatch.setenv("RECOVERY_SCIENCE_ROOT", str(root))
-    paths.course_root.cache_clear()
-    yield root
-    monkeypatch.delenv("RECOVERY_SCIENCE_ROOT")
-    paths.course_root.cache_clear()
 
 
 def test_changing_one_value_fails_until_re_pinned(course_copy):

@@ -5,45 +5,28 @@ test_export_qti.py, test_export_moodle_xml.py and test_keys.py."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from courseutil import run_cli
 
-from recovery_science import paths
 from recovery_science.bib import bib_keys
 from recovery_science.cli import main
 from recovery_science.instructor import banks as banks_mod
 from recovery_science.instructor import gift, keys, moodle_xml, qti
 from recovery_science.instructor.banks import UsageError, bounds, for_export, number, select_banks, write_atomic
-from recovery_science.paths import data_dir, quiz_dir
+from recovery_science.paths import quiz_dir
 from recovery_science.quiz.schema import load_bank_file
 
 EXE = Path(sys.executable).with_name("recovery-science")
 BANKS = sorted(p.stem for p in quiz_dir().glob("*.yaml"))
 
 
-def _run(capsys, *argv: str) -> tuple[int, list[str], str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out.splitlines(), err
 
 
-@pytest.fixture
-def course_copy(tmp_path, monkeypatch):
-    root = tmp_path / "course"
-    shutil.copytree(data_dir(), root / "data")
-    (root / "book").mkdir()
-    shutil.copy(paths.bib_path(), root / "book" / "references.bib")
-    monkeypatch.setenv("RECOVERY_SCIENCE_ROOT", str(root))
-    paths.course_root.cache_clear()
-    yield root
-    monkeypatch.delenv("RECOVERY_SCIENCE_ROOT")
-    paths.course_root.cache_clear()
 
 
 def test_top_level_help_lists_the_instructor_subcommands():
@@ -76,7 +59,7 @@ def test_export_every_bank_through_the_console_script(tmp_path, fmt, suffix):
 
 def test_export_one_bank_names_the_file_after_it(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, lines, err = _run(capsys, "export", "canvas", "01-biology")
+    code, lines, err = run_cli(capsys, "export", "canvas", "01-biology")
     assert (code, err) == (0, "")
     names = zipfile.ZipFile(tmp_path / "01-biology-canvas-qti.zip").namelist()
     assert names == ["imsmanifest.xml", "01-biology/01-biology.xml"]
@@ -84,7 +67,7 @@ def test_export_one_bank_names_the_file_after_it(capsys, tmp_path, monkeypatch):
 
 def test_keys_default_format_is_markdown(capsys, tmp_path):
     out = tmp_path / "key.md"
-    code, lines, _ = _run(capsys, "keys", BANKS[0], "-o", str(out))
+    code, lines, _ = run_cli(capsys, "keys", BANKS[0], "-o", str(out))
     n = len(select_banks([BANKS[0]])[0].questions)
     assert code == 0 and lines == [f"keys: wrote {out} ({n} questions from 1 bank)"]
     assert out.read_text().startswith("# Recovery Science answer key")
@@ -92,7 +75,7 @@ def test_keys_default_format_is_markdown(capsys, tmp_path):
 
 def test_unknown_bank_is_one_line_exit_2_and_writes_nothing(capsys, tmp_path):
     out = tmp_path / "x.gift"
-    code, lines, err = _run(capsys, "export", "gift", "01-biology", "99-nope", "-o", str(out))
+    code, lines, err = run_cli(capsys, "export", "gift", "01-biology", "99-nope", "-o", str(out))
     assert code == 2 and lines == []
     assert err == f"recovery-science export: unknown bank '99-nope' (banks: {', '.join(BANKS)})\n"
     assert not out.exists()
@@ -124,7 +107,7 @@ def test_unwritable_path_is_one_line_exit_1(capsys, tmp_path, make_target):
         ro.mkdir()
         ro.chmod(0o500)
         out = ro / "key.html"
-    code, lines, err = _run(capsys, "keys", "--format", "html", "-o", str(out))
+    code, lines, err = run_cli(capsys, "keys", "--format", "html", "-o", str(out))
     assert code == 1 and lines == []
     assert len(err.splitlines()) == 1 and err.startswith(f"recovery-science keys: cannot write {out}: "), err
     if out.parent.is_dir():
@@ -135,7 +118,7 @@ def test_a_bank_with_problems_is_reported_and_nothing_is_written(capsys, course_
     bank = course_copy / "data" / "quizzes" / "01-biology.yaml"
     bank.write_text(bank.read_text().replace("source: milella2023heroin", "source: nosuchkey", 1))
     out = tmp_path / "out.xml"
-    code, lines, err = _run(capsys, "export", "moodle-xml", "-o", str(out))
+    code, lines, err = run_cli(capsys, "export", "moodle-xml", "-o", str(out))
     assert code == 1 and err == ""
     assert len(lines) == 2
     assert "field 'source': 'nosuchkey' is not a key in references.bib" in lines[0]

@@ -5,12 +5,12 @@ every question type, plus a bank of awkward characters (tests/fixtures/banks).""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from courseutil import run_npm_tool
 
 from recovery_science.bib import bib_keys
 from recovery_science.instructor.banks import bounds, for_export, reference, select_banks
@@ -20,7 +20,6 @@ from recovery_science.quiz.schema import load_bank_file
 ROOT = Path(__file__).resolve().parents[1]
 PARSER = ROOT / "node_modules" / "gift-pegjs"
 EDGE = ROOT / "tests" / "fixtures" / "banks" / "export-edge-cases.yaml"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SCRIPT = (
     "const {parse} = require(process.argv[1]); let s = '';"
     "process.stdin.on('data', d => s += d).on('end', () => {"
@@ -30,15 +29,7 @@ SCRIPT = (
 
 
 def parse_gift(text: str) -> list[dict]:
-    node = shutil.which("node")
-    if node is None or not PARSER.exists():
-        message = "gift-pegjs needs node and 'npm ci' (make test runs it)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    proc = subprocess.run([node, "-e", SCRIPT, str(PARSER)], input=text, capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout)
+    out = json.loads(run_npm_tool("gift-pegjs", SCRIPT, text, "gift-pegjs"))
     assert not (isinstance(out, dict) and "error" in out), out
     return out
 

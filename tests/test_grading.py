@@ -3,38 +3,31 @@ tests/test_node_grading.py)."""
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import pytest
 from browserutil import decode_json
+from courseutil import CASES, cases_bank
 
 from recovery_science.quiz.feedback import trim_verdict
 from recovery_science.quiz.grading import QuizState, grade, parse_number
-from recovery_science.quiz.schema import parse_bank
 
-CASES_FILE = Path(__file__).with_name("grading_cases.json")
-DATA = json.loads(CASES_FILE.read_text(encoding="utf-8"))
 STORED_SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "recovery_science" / "quiz" / "stored.schema.json").read_text())
-@functools.cache
-def _bank():
-    """The cases' bank, validated inside the tests that use it (a broken file fails them, not collection)."""
-    return parse_bank(DATA["bank"], CASES_FILE.name, None)
 
 
 def test_cases_cover_every_type_and_status():
-    types = {_bank().question(c["question"]).type for c in DATA["cases"]}
-    statuses = {c["status"] for c in DATA["cases"]}
+    types = {cases_bank().question(c["question"]).type for c in CASES["cases"]}
+    statuses = {c["status"] for c in CASES["cases"]}
     assert types == {"single", "multiple", "truefalse", "numeric"}
     assert statuses == {"correct", "incorrect", "invalid"}
-    assert len({c["name"] for c in DATA["cases"]}) == len(DATA["cases"])
+    assert len({c["name"] for c in CASES["cases"]}) == len(CASES["cases"])
 
 
-@pytest.mark.parametrize("case", DATA["cases"], ids=[c["name"] for c in DATA["cases"]])
+@pytest.mark.parametrize("case", CASES["cases"], ids=[c["name"] for c in CASES["cases"]])
 def test_python_grader(case):
-    result = grade(_bank().question(case["question"]), decode_json(case["response"]))
+    result = grade(cases_bank().question(case["question"]), decode_json(case["response"]))
     assert result.status == case["status"]
     assert list(result.feedback) == case["feedback"]
     if "outcome" in case:
@@ -45,10 +38,11 @@ def test_python_grader(case):
 
 
 def test_multiple_select_cases_say_how_many_are_missing():
-    assert {c["missing"] for c in DATA["cases"] if c["question"] == "multi" and c["status"] == "incorrect"} == {0, 1, 2}
+    wrong = [c for c in CASES["cases"] if c["question"] == "multi" and c["status"] == "incorrect"]
+    assert {c["missing"] for c in wrong} == {0, 1, 2}
 
 
-@pytest.mark.parametrize("case", DATA["trim_cases"], ids=[c["text"] for c in DATA["trim_cases"]])
+@pytest.mark.parametrize("case", CASES["trim_cases"], ids=[c["text"] for c in CASES["trim_cases"]])
 def test_trim_verdict(case):
     assert trim_verdict(case["heading"], case["text"]) == case["shown"]
 
@@ -69,7 +63,7 @@ def test_parse_number(text, expected):
 def test_epsilon_allows_the_bounds_and_no_more():
     """In binary floating point 4.7 - 0.1 is 4.6000000000000005 and 0.7 + 0.1 is 0.7999999999999999:
     the allowance keeps both bounds in range (EPSILON = 0 fails here), and no more than that."""
-    low, high = _bank().question("num-fp-low"), _bank().question("num-fp-high")
+    low, high = cases_bank().question("num-fp-low"), cases_bank().question("num-fp-high")
     assert 4.7 - 0.1 > 4.6 and 0.7 + 0.1 < 0.8
     assert grade(low, "4.6").status == "correct" and grade(low, 4.6).status == "correct"
     assert grade(high, "0.8").status == "correct"
@@ -79,7 +73,7 @@ def test_epsilon_allows_the_bounds_and_no_more():
 def test_every_rule_is_in_the_cases():
     """The disagreements the review found each have a case (full-width, Arabic-Indic, infinity,
     a bare number and a dict given to a multiple-select question)."""
-    responses = {(c["question"], json.dumps(c["response"], ensure_ascii=False)) for c in DATA["cases"]}
+    responses = {(c["question"], json.dumps(c["response"], ensure_ascii=False)) for c in CASES["cases"]}
     for needed in [("num", '"４.７"'), ("num", '"٤.٧"'), ("num", '{"$float": "inf"}'), ("multi", "1"),
                    ("multi", '{"a": true, "c": true}'), ("num-fp-low", '"4.6"'), ("num-fp-high", '"0,8"')]:
         assert needed in responses, needed
@@ -91,8 +85,8 @@ def _ticking_clock():
 
 
 def test_score_is_latest_attempt_and_attempts_are_counted():
-    state = QuizState(tuple(q.id for q in _bank().questions), clock=_ticking_clock())
-    single = _bank().question("single")
+    state = QuizState(tuple(q.id for q in cases_bank().questions), clock=_ticking_clock())
+    single = cases_bank().question("single")
     for response in ("a", "b"):
         state.record("single", response, grade(single, response))
     assert state.attempts("single") == 2 and state.score == 1
@@ -105,9 +99,9 @@ def test_score_is_latest_attempt_and_attempts_are_counted():
     rec = state.get("single")
     assert (rec.response, rec.verdict, rec.first_attempt, rec.last_attempt) == (
         "c", "incorrect", "2026-11-25T22:00:10.000Z", "2026-11-25T22:00:12.000Z")
-    num = _bank().question("num")
+    num = cases_bank().question("num")
     state.record("num", "4,7", grade(num, "4,7"))
-    assert state.score == 1 and state.total == len(_bank().questions)
+    assert state.score == 1 and state.total == len(cases_bank().questions)
     state.clear()
     assert state.score == 0 and state.attempts("num") == 0
 
@@ -115,8 +109,8 @@ def test_score_is_latest_attempt_and_attempts_are_counted():
 def test_a_revealed_question_never_scores():
     """Show answer marks the question revealed for good: answering it right afterwards is
     recorded (attempts, verdict) but not scored, until the quiz is reset."""
-    state = QuizState(tuple(q.id for q in _bank().questions), objectives={"single": "LO1"}, clock=_ticking_clock())
-    single = _bank().question("single")
+    state = QuizState(tuple(q.id for q in cases_bank().questions), objectives={"single": "LO1"}, clock=_ticking_clock())
+    single = cases_bank().question("single")
     state.record("single", "a", grade(single, "a"))  # wrong ("b" is keyed)
     state.reveal("single")
     state.reveal("single")  # a second press keeps the first time
@@ -132,12 +126,13 @@ def test_a_revealed_question_never_scores():
 def test_stored_format_2_from_python_matches_its_schema():
     import jsonschema
 
-    state = QuizState(tuple(q.id for q in _bank().questions), objectives={q.id: q.objective for q in _bank().questions},
+    bank = cases_bank()
+    state = QuizState(tuple(q.id for q in bank.questions), objectives={q.id: q.objective for q in bank.questions},
                       clock=_ticking_clock())
-    state.record("multi", ["a", "b"], grade(_bank().question("multi"), ["a", "b"]))
-    state.record("num", "4,7", grade(_bank().question("num"), "4,7"))
+    state.record("multi", ["a", "b"], grade(cases_bank().question("multi"), ["a", "b"]))
+    state.record("num", "4,7", grade(cases_bank().question("num"), "4,7"))
     state.reveal("single")
-    stored = state.stored(_bank().id, "0123456789abcdef")
+    stored = state.stored(cases_bank().id, "0123456789abcdef")
     jsonschema.Draft202012Validator(STORED_SCHEMA).validate(stored)
     assert stored["questions"]["multi"] == {
         "objective": "LO1", "attempts": 1, "response": ["a", "b"], "verdict": "incorrect", "revealed": False,

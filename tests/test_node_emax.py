@@ -7,9 +7,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pytest
-from browserutil import node_process
-from conftest import IN_CI
 
 from recovery_science import receptor
 
@@ -19,9 +16,6 @@ SLIDERS = receptor.PARAMS["sliders"]
 AXIS = receptor.PARAMS["concentration_log10"]
 
 
-@pytest.fixture(scope="module")
-def node():
-    return node_process(IN_CI)
 
 
 def _slider_values(name: str, count: int) -> list[float]:

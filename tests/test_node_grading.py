@@ -9,37 +9,24 @@ Outside CI the file skips when node is missing; with CI=true it fails instead.
 
 from __future__ import annotations
 
-import functools
-import json
-from pathlib import Path
-
 import pytest
-from browserutil import decode_json, node_process
-from conftest import IN_CI
+from browserutil import decode_json
+from courseutil import CASES, cases_bank
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recovery_science.quiz import feedback
 from recovery_science.quiz import static as quiz_static
 from recovery_science.quiz.grading import EPSILON, grade, parse_number
-from recovery_science.quiz.schema import parse_bank
 from recovery_science.quiz.static import client_question
 from recovery_science.quiz.types import TYPES
 
 QUIZ = "quiz.js"
-CASES = json.loads(Path(__file__).with_name("grading_cases.json").read_text(encoding="utf-8"))
-@functools.cache
-def _bank():
-    """The cases' bank, validated inside the tests that use it (a broken file fails them, not collection)."""
-    return parse_bank(CASES["bank"], "grading_cases.json", None)
 
 
 QIDS = [q["id"] for q in CASES["bank"]["questions"]]
 
 
-@pytest.fixture(scope="module")
-def node():
-    return node_process(IN_CI)
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +34,11 @@ def client():
     """What the page gives quiz.js for each question (the source is not graded)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(quiz_static, "format_reference", lambda key: "reference")
-        return {q.id: client_question(q) for q in _bank().questions}
+        return {q.id: client_question(q) for q in cases_bank().questions}
 
 
 def _py(qid, response) -> dict:
-    r = grade(_bank().question(qid), response)
+    r = grade(cases_bank().question(qid), response)
     return {"status": r.status, "feedback": list(r.feedback), "message": r.message, "outcome": r.outcome,
             "missing": r.missing}
 

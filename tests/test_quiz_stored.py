@@ -5,43 +5,33 @@ migration of format-1 records, and records that hold garbage. The browser tests
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
 import jsonschema
 import pytest
-from browserutil import node_process
-from conftest import IN_CI
+from courseutil import cases_bank
 
 from recovery_science.quiz import static as quiz_static
 from recovery_science.quiz.grading import QuizState, grade
-from recovery_science.quiz.schema import parse_bank
 from recovery_science.quiz.static import client_question
 
 QUIZ = "quiz.js"
 ROOT = Path(__file__).resolve().parents[1]
-CASES = json.loads((ROOT / "tests" / "grading_cases.json").read_text(encoding="utf-8"))
 SCHEMA = json.loads((ROOT / "recovery_science" / "quiz" / "stored.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 T1, T2, T3 = "2026-11-25T22:00:01.000Z", "2026-11-25T22:00:02.500Z", "2026-11-25T22:00:03.000Z"
 
 
-@functools.cache
-def _bank():
-    return parse_bank(CASES["bank"], "grading_cases.json", None)
 
 
-@pytest.fixture(scope="module")
-def node():
-    return node_process(IN_CI)
 
 
 @pytest.fixture(scope="module")
 def questions():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(quiz_static, "format_reference", lambda key: "reference")
-        return [client_question(q) for q in _bank().questions]
+        return [client_question(q) for q in cases_bank().questions]
 
 
 def _rec(**kw):
@@ -76,13 +66,14 @@ def test_a_session_gives_the_same_records_in_python_and_in_node(node, questions)
         else:
             records[qid] = node.call(QUIZ, "revealRecord", by_id[qid], rec, now)
     py_clock = iter(js_times)
-    state = QuizState(tuple(q.id for q in _bank().questions), objectives={q.id: q.objective for q in _bank().questions},
+    bank = cases_bank()
+    state = QuizState(tuple(q.id for q in bank.questions), objectives={q.id: q.objective for q in bank.questions},
                       clock=lambda: current[0])
     current = [None]
     for (action, qid, response), now in zip(steps, py_clock, strict=True):
         current[0] = now
         if action == "check":
-            state.record(qid, response, grade(_bank().question(qid), response))
+            state.record(qid, response, grade(cases_bank().question(qid), response))
         else:
             state.reveal(qid)
     # an ungraded answer on a question never answered leaves no record in Python; quiz.js keeps
