@@ -120,14 +120,15 @@ class _Row(BaseModel):
 
 
 class DeathRateRow(_Row):
-    """US age-adjusted overdose death rates per 100,000, by opioid type (CDC WONDER via OWID)."""
+    """US age-adjusted overdose death rates per 100,000, by drug involved (CDC WONDER via OWID to
+    2020, NCHS Data Briefs after); a blank cell is a value not verified against a primary source."""
 
     year: Year
-    any_opioid: Rate
-    heroin: Rate
-    synthetic_opioids_excl_methadone: Rate
-    prescription_opioids: Rate
-    cocaine: Rate
+    any_opioid: Optional[Rate] = None
+    heroin: Optional[Rate] = None
+    synthetic_opioids_excl_methadone: Optional[Rate] = None
+    prescription_opioids: Optional[Rate] = None
+    cocaine: Optional[Rate] = None
 
 
 class DeathCountRow(_Row):
@@ -152,6 +153,19 @@ ROW_MODELS: dict[str, type[_Row]] = {
 # The manifest (data/datasets.yaml)
 
 _Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1)]
+_Column = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9_]+$")]
+
+
+class CellSource(BaseModel):
+    """Where some cells of a dataset come from: every cell of ``years`` × ``columns``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: _Text  # author or organisation, title, year
+    url: _Text
+    where: _Text  # the table, figure or passage that gives the values
+    years: list[Year] = Field(min_length=1)
+    columns: list[_Column] = Field(min_length=1)
 
 
 class DatasetEntry(BaseModel):
@@ -169,6 +183,10 @@ class DatasetEntry(BaseModel):
     licence: _Text
     accessed: _dt.date
     processing: _Text
+    #: From this year on, every non-empty cell (other than the key) must name its source in
+    #: ``cell_sources``, and a blank cell means "not verified"; before it, no cell may be blank.
+    provenance_from: Optional[Year] = None
+    cell_sources: list[CellSource] = Field(default_factory=list)
 
 
 class _Manifest(BaseModel):
@@ -183,6 +201,8 @@ class Dataset:
     row: type[_Row]
     sha256: str
     entry: DatasetEntry
+    manifest: str = ""  # the manifest's path, for problems about cell_sources
+    source_lines: tuple[int | None, ...] = ()  # line of each cell_sources item in the manifest
 
     @property
     def key(self) -> str | None:
@@ -224,7 +244,36 @@ def _manifest_problems(path: Path) -> tuple[dict[str, Dataset], list[DatasetProb
                 )
             )
             continue
-        found[name] = Dataset(name, entry.file, row, entry.sha256, entry)
+        columns = [c for c in row.model_fields if c != row.key]
+        bad = False
+        for i, cs in enumerate(entry.cell_sources):
+            for j, column in enumerate(cs.columns):
+                if column not in columns:
+                    bad = True
+                    problems.append(
+                        DatasetProblem(
+                            file,
+                            doc.line(("datasets", name, "cell_sources", i, "columns", j)),
+                            None,
+                            f"dataset '{name}': field 'cell_sources[{i}].columns[{j}]': unknown column "
+                            f"'{column}' (columns: {', '.join(columns)})",
+                        )
+                    )
+        if entry.cell_sources and entry.provenance_from is None:
+            bad = True
+            problems.append(
+                DatasetProblem(
+                    file,
+                    doc.line(("datasets", name, "cell_sources")),
+                    None,
+                    f"dataset '{name}': field 'cell_sources' needs 'provenance_from' (the first year whose cells "
+                    "need a recorded source)",
+                )
+            )
+        if bad:
+            continue
+        lines = tuple(doc.line(("datasets", name, "cell_sources", i)) for i in range(len(entry.cell_sources)))
+        found[name] = Dataset(name, entry.file, row, entry.sha256, entry, file, lines)
     for name in ROW_MODELS:
         if name not in manifest.datasets:
             problems.append(
@@ -319,13 +368,21 @@ def _read_bytes(path: Path) -> tuple[bytes | None, list[DatasetProblem]]:
 def _check_csv_bytes(
     data: bytes, path: Path, row: type[_Row], key: str | None
 ) -> tuple[pd.DataFrame | None, list[DatasetProblem]]:
+    frame, problems, _ = _parse_csv_bytes(data, path, row, key)
+    return frame, problems
+
+
+def _parse_csv_bytes(
+    data: bytes, path: Path, row: type[_Row], key: str | None
+) -> tuple[pd.DataFrame | None, list[DatasetProblem], list[int]]:
+    """As :func:`_check_csv_bytes`, with the (first physical) line of each data row."""
     file = str(path)
     columns = list(row.model_fields)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [DatasetProblem(file, line, None, f"not UTF-8 text ({exc.reason})")]
+        return None, [DatasetProblem(file, line, None, f"not UTF-8 text ({exc.reason})")], []
     reader = csv.reader(io.StringIO(text, newline=""))
     problems: list[DatasetProblem] = []
 
@@ -335,9 +392,9 @@ def _check_csv_bytes(
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        return None, [DatasetProblem(file, reader.line_num, None, f"not valid CSV ({exc})")]
+        return None, [DatasetProblem(file, reader.line_num, None, f"not valid CSV ({exc})")], []
     if header is None:
-        return None, [DatasetProblem(file, 1, None, "the file is empty; expected a header row")]
+        return None, [DatasetProblem(file, 1, None, "the file is empty; expected a header row")], []
     header = [h.strip() for h in header]
     for i, name in enumerate(columns):
         if i >= len(header):
@@ -350,9 +407,10 @@ def _check_csv_bytes(
         else:
             add(1, f"#{i + 1}", f"an unnamed extra column after '{columns[-1]}' (a trailing comma?)")
     if problems:  # with the wrong columns, every row would be misread: stop here
-        return None, problems
+        return None, problems, []
 
     records: list[dict] = []
+    record_lines: list[int] = []
     seen: dict[object, int] = {}
     previous_end = reader.line_num
     while True:
@@ -406,12 +464,14 @@ def _check_csv_bytes(
                 continue
             seen[k] = start
         records.append(record.model_dump())
+        record_lines.append(start)
     if not records and not problems:
         add(None, None, "no data rows")
     if problems:
-        return None, problems
+        return None, problems, []
     frame = pd.DataFrame.from_records(records, columns=columns)
-    return frame.astype({name: _dtype(field.annotation) for name, field in row.model_fields.items()}), []
+    frame = frame.astype({name: _dtype(field.annotation) for name, field in row.model_fields.items()})
+    return frame, [], record_lines
 
 
 def check_csv(
@@ -464,9 +524,71 @@ def check_dataset(name: str, directory: str | Path | None = None) -> tuple[pd.Da
     actual = hashlib.sha256(data).hexdigest()
     if actual != ds.sha256:
         problems.append(_hash_problem(ds, path, actual, directory / MANIFEST))
-    frame, content = _check_csv_bytes(data, path, ds.row, ds.key)
+    frame, content, lines = _parse_csv_bytes(data, path, ds.row, ds.key)
     problems += content
+    if frame is not None and not content:
+        problems += provenance_problems(ds, frame, lines, path)
     return (frame if not problems else None), problems
+
+
+def provenance_problems(ds: Dataset, frame: pd.DataFrame, lines: list[int], path: str | Path) -> list[DatasetProblem]:
+    """Cells against the dataset's ``provenance_from`` and ``cell_sources`` (see DatasetEntry).
+
+    From ``provenance_from`` on, a non-empty cell with no recorded source is a problem (named by
+    file, line and column), and so is a recorded source for an empty cell or for a year the file
+    does not have (named by the manifest's line); before it, an empty cell is a problem.
+    """
+    start = ds.entry.provenance_from
+    if start is None or ds.key is None:
+        return []
+    file = str(path)
+    problems: list[DatasetProblem] = []
+    columns = [c for c in ds.row.model_fields if c != ds.key]
+    line_of = dict(zip(frame[ds.key].tolist(), lines, strict=True))
+    filled = {
+        (year, column): not pd.isna(value)
+        for year, row in zip(frame[ds.key].tolist(), frame[columns].itertuples(index=False), strict=True)
+        for column, value in zip(columns, row, strict=True)
+    }
+    recorded: set[tuple[int, str]] = set()
+    for cs, mline in zip(ds.entry.cell_sources, ds.source_lines, strict=True):
+        for year in cs.years:
+            if year not in line_of:
+                problems.append(
+                    DatasetProblem(
+                        ds.manifest, mline, None,
+                        f"dataset '{ds.name}': a source is recorded for {year}, a year {ds.file} does not have",
+                    )
+                )
+                continue
+            for column in cs.columns:
+                recorded.add((year, column))
+                if not filled[(year, column)]:
+                    problems.append(
+                        DatasetProblem(
+                            ds.manifest, mline, None,
+                            f"dataset '{ds.name}': a source is recorded for {year} '{column}', but that cell "
+                            f"of {ds.file} is empty (remove it from cell_sources, or fill the verified value)",
+                        )
+                    )
+    for (year, column), has_value in filled.items():
+        if year < start and not has_value:
+            problems.append(
+                DatasetProblem(
+                    file, line_of[year], column,
+                    f"an empty cell for {year}: only cells from {start} on may be blank (not verified)",
+                )
+            )
+        elif year >= start and has_value and (year, column) not in recorded:
+            problems.append(
+                DatasetProblem(
+                    file, line_of[year], column,
+                    f"the {year} value has no recorded source: add it to 'cell_sources' of '{ds.name}' in "
+                    f"{ds.manifest} (source, url, where), or leave the cell blank if it is not verified",
+                )
+            )
+    problems.sort(key=lambda p: (p.file != file, p.line or 0))
+    return problems
 
 
 def load_dataset(name: str) -> pd.DataFrame:
@@ -526,6 +648,17 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def _provenance_text(e: DatasetEntry) -> str:
+    if e.provenance_from is None:
+        return ""
+    parts = [
+        f"{', '.join(str(y) for y in cs.years)} `{'`, `'.join(cs.columns)}`: {cs.source}, {cs.where} ({cs.url})"
+        for cs in e.cell_sources
+    ]
+    text = f" **Cells from {e.provenance_from} on** (a blank cell is not verified)"
+    return text + (": " + "; ".join(parts) + "." if parts else ": none filled.")
+
+
 def readme_table(directory: str | Path | None = None) -> str:
     """The Markdown table of datasets for ``data/README.md``, from the manifest."""
     rows = [
@@ -545,7 +678,7 @@ def readme_table(directory: str | Path | None = None) -> str:
                     " ; ".join(e.url),
                     _cell(e.licence),
                     e.accessed.isoformat(),
-                    _cell(e.processing),
+                    _cell(e.processing + _provenance_text(e)),
                 ]
             )
             + " |"
@@ -564,6 +697,7 @@ def readme_with_table(readme: str, table: str) -> str:
 
 __all__ = [
     "DATASET_FIELDS",
+    "CellSource",
     "Dataset",
     "DatasetEntry",
     "DatasetError",
@@ -577,6 +711,7 @@ __all__ = [
     "load_dataset",
     "manifest_problems",
     "pin",
+    "provenance_problems",
     "read_csv_checked",
     "readme_table",
     "sha256_of",

@@ -35,10 +35,16 @@ def test_rates_load_with_declared_types():
     df = load_dataset("us_opioid_death_rates")
     assert list(df.columns) == list(DeathRateRow.model_fields)
     assert df["year"].dtype == "int64" and df["heroin"].dtype == "float64"
-    assert df["year"].tolist() == list(range(1999, 2021))
+    assert df["year"].tolist() == list(range(1999, 2024))
     # Spot values checked against the verified series (facts.md, CDC WONDER via OWID).
-    row = df.set_index("year").loc[2020]
-    assert (row["any_opioid"], row["synthetic_opioids_excl_methadone"]) == (21.4, 17.8)
+    d = df.set_index("year")
+    assert (d.loc[2020, "any_opioid"], d.loc[2020, "synthetic_opioids_excl_methadone"]) == (21.4, 17.8)
+    assert d.loc[1999:2020].notna().all().all(), "1999-2020 is complete"
+    # 2021-2023: only the cells printed in NCHS Data Briefs 491 and 522; the rest stay blank.
+    assert d.loc[2021:, "synthetic_opioids_excl_methadone"].tolist() == [21.8, 22.7, 22.2]
+    assert pd.isna(d.loc[2021, "cocaine"]) and d.loc[2022:, "cocaine"].tolist() == [8.2, 8.6]
+    for column in ("any_opioid", "heroin", "prescription_opioids"):
+        assert d.loc[2021:, column].isna().all(), f"{column} stops at 2020"
 
 
 def test_counts_load_with_blank_cells_as_missing():
@@ -168,7 +174,7 @@ def _bad(tmp_path: Path, lines: list[str] | str, name="bad.csv") -> Path:
 
 BAD = [
     ("not a number", GOOD[:2] + ["2000,3.0,n/a,0.3,1.3,1.3"], 3, "heroin", "'n/a' is not a plain decimal number"),
-    ("blank required cell", GOOD[:3] + ["2001,3.3,0.6,,1.7,1.3"], 4, "synthetic_opioids_excl_methadone", "empty cell"),
+    ("blank required cell", GOOD[:3] + [",3.3,0.6,0.3,1.7,1.3"], 4, "year", "empty cell"),
     (
         "negative rate",
         GOOD[:2] + ["2000,-3.0,0.7,0.3,1.3,1.3"],
