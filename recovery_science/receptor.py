@@ -2,7 +2,8 @@
 
 Teaching model only: unitless concentrations, illustrative parameters, not doses of real drugs.
 
-Three textbook relationships (Hill/Emax and Gaddum), each vectorised over NumPy arrays:
+Four textbook relationships (Hill/Emax, Gaddum and two agonists competing for one site), each
+vectorised over NumPy arrays:
 
 * ``occupancy(c, kd, n)``: fraction of receptors bound by an agonist at concentration ``c``,
   ``c**n / (kd**n + c**n)``. At ``c == kd`` half the receptors are occupied.
@@ -17,6 +18,19 @@ Three textbook relationships (Hill/Emax and Gaddum), each vectorised over NumPy 
   the concentration giving half the maximum effect (EC50) becomes ``kd * (1 + a / ka)``, so
   ``a == ka`` doubles it. (With ``n != 1`` the Hill exponent is applied to the agonist term only,
   a common simplification; the shift is then ``(1 + a / ka) ** (1 / n)``.)
+* ``effect_partial_on_full(cp, kp, ep, cf, kf, ef=1)``: the *net* effect when a partial agonist
+  (concentration ``cp``, dissociation constant ``kp``, efficacy ``ep``) is added on top of a full
+  agonist already present (``cf``, ``kf``, efficacy ``ef``), both competing for the same receptors
+  with a Hill coefficient of 1. With ``xf = cf / kf`` and ``xp = cp / kp``, the two occupancies are
+  ``xf / (1 + xf + xp)`` and ``xp / (1 + xf + xp)``, and the net effect is
+  ``ef * occ_f + ep * occ_p``. As ``cp`` rises the partial agonist displaces the full agonist and
+  the net effect moves from the full agonist's own effect, ``ef * xf / (1 + xf)`` (for example
+  10/11, about 0.91, at ``cf = 10 kf``), to ``ep`` (for example 0.4): it *falls* whenever ``ep`` is
+  below the full agonist's own effect. Half of that change happens at
+  ``cp = kp * (1 + cf / kf)`` (:func:`partial_displacement_midpoint`), so a partial agonist that
+  binds ten times as tightly (``kp = kf / 10``) gets there at a ten times lower concentration.
+  This is the schematic basis of precipitated withdrawal and of blockade by a high-affinity
+  partial agonist such as buprenorphine (Module 4).
 
 Simplification: in this model the effect is proportional to occupancy, so the EC50 equals ``kd``;
 real receptor systems are more complex, as the module text says.
@@ -59,6 +73,10 @@ KD = float(PARAMS["model"]["kd"])
 PARTIAL_EFFICACY = float(PARAMS["model"]["partial_efficacy"])
 ANTAGONIST_KA = float(PARAMS["model"]["antagonist_kd"])
 HILL = float(PARAMS["model"]["hill"])
+# The "on top" case: the full agonist's level (c/Kd) and the partial agonist's affinity relative to
+# the full agonist's (Kd of full / Kd of partial); the partial agonist's efficacy is PARTIAL_EFFICACY.
+ON_TOP_FULL_LEVEL = float(PARAMS["model"]["on_top_full_level"])
+AFFINITY_RATIO = float(PARAMS["model"]["affinity_ratio"])
 
 __all__ = [
     "CAPTION",
@@ -66,6 +84,9 @@ __all__ = [
     "effect",
     "effect_with_antagonist",
     "ec50_with_antagonist",
+    "effect_partial_on_full",
+    "partial_displacement_midpoint",
+    "on_top_summary",
     "plot_static",
     "explore",
 ]
@@ -150,6 +171,71 @@ def ec50_with_antagonist(kd, antagonist_conc, antagonist_kd, n=1.0):
     return _result(k * (1.0 + a / ka) ** (1.0 / h))
 
 
+def effect_partial_on_full(partial_conc, partial_kd, partial_efficacy, full_conc, full_kd,
+                           full_efficacy=1.0):
+    """Net effect of a full agonist and a partial agonist competing for the same receptors (n = 1).
+
+    With ``xf = full_conc / full_kd`` and ``xp = partial_conc / partial_kd``, the full agonist
+    occupies ``xf / (1 + xf + xp)`` of the receptors and the partial agonist ``xp / (1 + xf + xp)``;
+    the net effect is ``full_efficacy * occ_f + partial_efficacy * occ_p``, a fraction of the
+    system maximum. With ``partial_conc = 0`` it is the full agonist's own effect,
+    ``effect(full_conc, full_kd, full_efficacy)``; as ``partial_conc`` grows it tends to
+    ``partial_efficacy``. Raises ``ValueError`` for a negative concentration, a non-positive Kd or
+    an efficacy outside 0..1.
+    """
+    cp = _nonnegative("partial_conc", partial_conc)
+    kp = _positive("partial_kd", partial_kd)
+    ep = _efficacy(partial_efficacy)
+    cf = _nonnegative("full_conc", full_conc)
+    kf = _positive("full_kd", full_kd)
+    ef = _efficacy(full_efficacy)
+    xp = cp / kp
+    xf = cf / kf
+    return _result((ef * xf + ep * xp) / (1.0 + xf + xp))
+
+
+def partial_displacement_midpoint(full_conc, full_kd, partial_kd):
+    """Partial-agonist concentration at which the net effect has made half of its change.
+
+    ``partial_kd * (1 + full_conc / full_kd)`` (n = 1). From :func:`effect_partial_on_full`,
+    ``net - ep = (E0 - ep) * (1 + xf) / (1 + xf + xp)`` where ``E0`` is the full agonist's own
+    effect, so the change is half done when ``xp = 1 + xf``. The more full agonist is present, and
+    the weaker the partial agonist binds, the more partial agonist it takes.
+    """
+    cf = _nonnegative("full_conc", full_conc)
+    kf = _positive("full_kd", full_kd)
+    kp = _positive("partial_kd", partial_kd)
+    return _result(kp * (1.0 + cf / kf))
+
+
+def _fixed(value: float, decimals: int) -> str:
+    """``value`` with ``decimals`` decimals, rounded like JavaScript's ``toFixed`` (a tie of the
+    exact binary value goes up, where Python's format rounds it to even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(float(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+
+
+def on_top_summary(model: dict[str, Any], efficacy: float, level: float, ratio: float) -> str:
+    """The summary line of the "on top" case for the sliders' values (the same text as emax.js's
+    ``onTopSummary``): the full agonist's own effect at ``level`` (c/Kd), where the net effect goes
+    once the partial agonist (``efficacy``, Kd = Kd / ``ratio``) is added, and the concentration at
+    which half of that change is done, with the partial agonist's affinity and with equal affinity.
+    """
+    kd = float(model["kd"])
+    kp = kd / ratio
+    alone = effect(level * kd, kd, 1.0)
+    mid = partial_displacement_midpoint(level * kd, kd, kp)
+    mid_equal = partial_displacement_midpoint(level * kd, kd, kd)
+    return (
+        f"Full agonist alone (c/Kd = {_fixed(level, 1)}): effect {_fixed(alone, 2)}. "
+        f"Adding the partial agonist (efficacy {_fixed(efficacy, 2)}; Kd {_fixed(kp, 2)}, affinity ratio "
+        f"{_fixed(ratio, 0)}) moves the net effect from {_fixed(alone, 2)} toward {_fixed(efficacy, 2)}; "
+        f"half of that change comes at a partial-agonist concentration of {_fixed(mid, 2)} "
+        f"(with equal affinity: {_fixed(mid_equal, 2)})."
+    )
+
+
 def _concentrations() -> np.ndarray:
     # The data file's decades (three either side of KD), evenly spaced on a log axis.
     axis = PARAMS["concentration_log10"]
@@ -160,8 +246,8 @@ def _concentrations() -> np.ndarray:
 # wide, i.e. at its own size (FIGSIZE_STATIC at 100 dpi), so 11 pt text is about 15 px there;
 # tests/test_receptor.py checks that no text is smaller than 10 px as displayed.
 FONT = {"title": 13, "label": 11.5, "tick": 11, "legend": 11, "annotation": 11, "caption": 12}
-FIGSIZE_STATIC = (7.2, 9.0)  # inches: two panels, one above the other
-FIGSIZE_LIVE = (12.0, 5.2)  # the JupyterLab widget's figure: side by side, at 80 dpi
+FIGSIZE_STATIC = (7.2, 13.2)  # inches: three panels, one above the other
+FIGSIZE_LIVE = (16.5, 5.4)  # the JupyterLab widget's figure: side by side, at 80 dpi
 LIVE_DPI = 80
 
 
@@ -225,21 +311,70 @@ def _draw_antagonist_panel(ax, antagonist_conc: float | None = None) -> None:
     _axes_text(ax)
 
 
+def _draw_on_top_panel(ax, partial_efficacy: float = PARTIAL_EFFICACY, level: float = ON_TOP_FULL_LEVEL,
+                       ratio: float = AFFINITY_RATIO) -> None:
+    """Net effect against the concentration of a partial agonist added to a full agonist held at
+    ``level`` (c/Kd): with the partial agonist's affinity (Kd / ``ratio``) and with equal affinity."""
+    cp = _concentrations()
+    cf = level * KD
+    kp = KD / ratio
+    alone = effect(cf, KD, 1.0)
+    ax.semilogx(cp, np.full_like(cp, alone), color="#1b6ca8", lw=2.5,
+                label=f"Full agonist alone (c/Kd = {level:g}): {alone:.2f}")
+    ax.semilogx(
+        cp,
+        effect_partial_on_full(cp, kp, partial_efficacy, cf, KD),
+        color="#b2182b",
+        lw=2.5,
+        ls="--",
+        label=f"+ partial agonist, {ratio:g}\u00d7 the affinity (Kd {kp:g})",
+    )
+    ax.semilogx(
+        cp,
+        effect_partial_on_full(cp, KD, partial_efficacy, cf, KD),
+        color="#555555",
+        lw=2,
+        ls=":",
+        label=f"+ partial agonist, same affinity (Kd {KD:g})",
+    )
+    ax.axhline(partial_efficacy, color="#d9822b", lw=0.8, alpha=0.6)
+    ax.annotate(
+        f"partial agonist's ceiling ({partial_efficacy:g})",
+        xy=(cp[-1], partial_efficacy),
+        xytext=(-4, -4),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+        color="#a35f16",
+        fontsize=FONT["annotation"],
+    )
+    ax.set_title("A high-affinity partial agonist added to a full agonist", fontsize=FONT["title"])
+    ax.set_xlabel("Partial agonist concentration (unitless, log scale)", fontsize=FONT["label"])
+    ax.set_ylabel("Net effect (fraction of system maximum)", fontsize=FONT["label"])
+    ax.tick_params(labelsize=FONT["tick"])
+    ax.set_ylim(-0.02, 1.05)
+    ax.legend(loc="lower left", fontsize=FONT["legend"], frameon=False)
+
+
 def plot_static():
-    """Draw the module's two-panel figure and return the matplotlib ``Figure``.
+    """Draw the module's three-panel figure and return the matplotlib ``Figure``.
 
     Top: effect against log concentration for a full agonist, a partial agonist (ceiling) and
-    an antagonist. Bottom: a full agonist alone and with a competitive antagonist (curve shifted
-    right, same maximum). One panel above the other, so that the book can show the figure at its
-    own size and its text stays readable. Deterministic: no randomness, fixed size and parameters.
+    an antagonist. Middle: a full agonist alone and with a competitive antagonist (curve shifted
+    right, same maximum). Bottom: a partial agonist added to a full agonist already present: the
+    net effect falls from the full agonist's own effect toward the partial agonist's ceiling, at a
+    lower concentration when the partial agonist binds more tightly. One panel above the other, so
+    that the book can show the figure at its own size and its text stays readable. Deterministic:
+    no randomness, fixed size and parameters.
     """
     from matplotlib.figure import Figure
 
     # A pyplot-free Figure: shown once, as the cell's result, never again by pyplot's hooks.
     fig = Figure(figsize=FIGSIZE_STATIC, constrained_layout=True)
-    top, bottom = fig.subplots(2, 1)
+    top, middle, bottom = fig.subplots(3, 1)
     _draw_efficacy_panel(top)
-    _draw_antagonist_panel(bottom)
+    _draw_antagonist_panel(middle)
+    _draw_on_top_panel(bottom)
     fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
     return fig
 
@@ -261,7 +396,7 @@ RUN_NOTICE = "Run this cell to use the sliders here (JupyterLab), or use them in
 
 def explorer_html(efficacy: float | None = None, antagonist: float | None = None,
                   params: dict[str, Any] | None = None) -> str:
-    """The no-kernel version of :func:`explore` for the book: sliders and two SVG panels that
+    """The no-kernel version of :func:`explore` for the book: sliders and three SVG panels that
     ``book/_static/emax.js`` draws with the same equations, in the reader's browser.
 
     The sliders' ranges and starting values and the model's parameters come from ``params``
@@ -287,17 +422,24 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
         '<div class="rs-emax-controls">'
         + _slider_html("efficacy", sliders["efficacy"], efficacy)
         + _slider_html("antagonist", sliders["antagonist"], antagonist)
+        + _slider_html("full_level", sliders["full_level"], sliders["full_level"]["value"])
+        + _slider_html("affinity", sliders["affinity"], sliders["affinity"]["value"])
         + "</div>"
         '<div class="rs-emax-panels">'
         '<svg class="rs-emax-left" viewBox="0 0 340 230" role="img" '
         'aria-label="Effect against concentration: full agonist and the second agonist"></svg>'
         '<svg class="rs-emax-right" viewBox="0 0 340 230" role="img" '
         'aria-label="Effect against concentration: full agonist alone and with the antagonist"></svg>'
+        '<svg class="rs-emax-ontop" viewBox="0 0 340 230" role="img" '
+        'aria-label="Net effect against the concentration of a partial agonist added to the full agonist"></svg>'
         "</div>"
         '<p class="rs-emax-legend"><span class="rs-key rs-emax-full"></span> full agonist '
         '<span class="rs-key rs-emax-partial"></span> second agonist '
-        '<span class="rs-key rs-emax-shifted"></span> full agonist with antagonist</p>'
+        '<span class="rs-key rs-emax-shifted"></span> full agonist with antagonist '
+        '<span class="rs-key rs-emax-net"></span> full agonist + partial agonist '
+        '<span class="rs-key rs-emax-equal"></span> the same, equal affinity</p>'
         '<p class="rs-emax-summary" aria-live="polite"></p>'
+        '<p class="rs-emax-ontop-summary" aria-live="polite"></p>'
         "<noscript><p>Turn on JavaScript to move the sliders; the figure above shows the same model.</p></noscript>"
         "</div>"
     )
@@ -306,7 +448,9 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
 def explore():
     """Return an ipywidgets ``VBox`` with sliders that redraw the model (JupyterLab).
 
-    Sliders: the efficacy of the second agonist and the antagonist amount (a/Ka). Builds without
+    Sliders: the efficacy of the second agonist (also the partial agonist's in the "on top" case),
+    the antagonist amount (a/Ka), the level of the full agonist already present (c/Kd) and the
+    partial agonist's affinity relative to the full agonist's. Builds without
     error in a headless kernel; in a static book page the callbacks do not run, which is why the
     module also shows :func:`plot_static`.
     """
@@ -331,9 +475,11 @@ def explore():
 
     efficacy_slider = slider(PARAMS["sliders"]["efficacy"])
     antagonist_slider = slider(PARAMS["sliders"]["antagonist"])
+    level_slider = slider(PARAMS["sliders"]["full_level"])
+    affinity_slider = slider(PARAMS["sliders"]["affinity"])
     # The figure is drawn off-screen (a pyplot-free Figure) into an Image widget: no Output widget,
     # so nothing is printed into the cell and strict nbval sees the same output on every run.
-    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="900px"))
+    image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1320px"))
     summary = widgets.HTML()
 
     def redraw(*_):
@@ -343,22 +489,25 @@ def explore():
         summary.value = (
             f"Maximum effect of the second agonist: <b>{eff:.2f}</b> of the full agonist. "
             f"EC50 of the full agonist with the antagonist: <b>{ec50:.2f}</b> "
-            f"(without it: {KD:.2f}), a {ec50 / KD:.1f}-fold shift."
+            f"(without it: {KD:.2f}), a {ec50 / KD:.1f}-fold shift.<br>"
+            + html.escape(on_top_summary(PARAMS["model"], eff, level_slider.value, affinity_slider.value))
         )
         fig = Figure(figsize=FIGSIZE_LIVE, constrained_layout=True)
-        left, right = fig.subplots(1, 2)
+        left, middle, right = fig.subplots(1, 3)
         _draw_efficacy_panel(left, eff)
-        _draw_antagonist_panel(right, a)
+        _draw_antagonist_panel(middle, a)
+        _draw_on_top_panel(right, eff, level_slider.value, affinity_slider.value)
         fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=LIVE_DPI)
         image.value = buffer.getvalue()
 
-    efficacy_slider.observe(redraw, names="value")
-    antagonist_slider.observe(redraw, names="value")
+    sliders = [efficacy_slider, antagonist_slider, level_slider, affinity_slider]
+    for s in sliders:
+        s.observe(redraw, names="value")
     redraw()
     return LiveBox(
-        [widgets.HBox([efficacy_slider, antagonist_slider]), summary, image],
+        [widgets.HBox(sliders, layout=widgets.Layout(flex_flow="row wrap")), summary, image],
         note=(
             "Interactive version: run this notebook in JupyterLab and move the sliders. "
             "The figure above shows the same model."

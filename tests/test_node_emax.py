@@ -57,3 +57,53 @@ def test_summary_line_at_every_slider_stop(node):
         ec50 = receptor.ec50_with_antagonist(MODEL["kd"], a, MODEL["antagonist_kd"], MODEL["hill"])
         assert f"with the antagonist: {ec50:.2f} (without it: {MODEL['kd']:.2f})" in line, (a, line)
         assert f"a {ec50 / MODEL['kd']:.1f}-fold shift" in line and f"{eff:.2f} of the full agonist" in line
+
+
+def test_partial_on_full_matches_python_on_a_grid(node):
+    """The "on top" case: 13 partial-agonist concentrations x every full-agonist level x 4
+    affinity ratios x 3 efficacies of the partial agonist, plus other Kds and a full agonist of
+    efficacy below 1 so that a swapped argument cannot hide behind the value 1."""
+    kd = MODEL["kd"]
+    concs = np.logspace(AXIS["min"], AXIS["max"], 13).tolist() + [0.0]
+    levels = sorted({0.0, 1.0, MODEL["on_top_full_level"], SLIDERS["full_level"]["max"]})
+    ratios = sorted({1.0, MODEL["affinity_ratio"], SLIDERS["affinity"]["max"], 3.0})
+    efficacies = sorted({0.0, MODEL["partial_efficacy"], 1.0})
+    grid = [(c, kd / r, e, lv * kd, kd, 1.0)
+            for c, lv, r, e in itertools.product(concs, levels, ratios, efficacies)]
+    grid += [(c, kp, 0.3, cf, kf, ef) for c, kp, cf, kf, ef in itertools.product(
+        [0.01, 0.5, 3.0, 200.0], [0.05, 2.5], [0.0, 4.0], [0.5, 3.0], [0.7, 1.0])]
+    assert len(grid) >= 14 * 4 * 4 * 3 + 64
+    js = node.batch(EMAX, "effectPartialOnFull", grid)
+    py = [receptor.effect_partial_on_full(*args) for args in grid]
+    np.testing.assert_allclose(js, py, rtol=1e-12, atol=1e-15)
+    # the default of ef is 1 in both
+    assert node.call(EMAX, "effectPartialOnFull", 1.0, 0.1, 0.4, 10.0, 1.0) == receptor.effect_partial_on_full(
+        1.0, 0.1, 0.4, 10.0, 1.0)
+
+
+def test_displacement_midpoint_matches_python(node):
+    cases = [(cf, kf, kp) for cf, kf, kp in itertools.product(
+        _slider_values("full_level", 7), [MODEL["kd"], 2.0], [MODEL["kd"] / MODEL["affinity_ratio"], 0.3, 1.0])]
+    js = node.batch(EMAX, "partialDisplacementMidpoint", cases)
+    py = [receptor.partial_displacement_midpoint(*args) for args in cases]
+    np.testing.assert_allclose(js, py, rtol=1e-12)
+
+
+def _stops(name: str) -> list[float]:
+    spec = SLIDERS[name]
+    return np.arange(spec["min"], spec["max"] + spec["step"] / 2, spec["step"]).tolist()
+
+
+def test_on_top_summary_line_at_every_slider_stop(node):
+    """The book's "on top" summary line is the Python one at every stop of the full-agonist and
+    affinity sliders (and at three efficacies), and its numbers are the model's."""
+    cases = [(MODEL, e, lv, r) for e in sorted({SLIDERS["efficacy"]["value"], 0.05, 1.0})
+             for lv in _stops("full_level") for r in _stops("affinity")]
+    assert len(cases) == 3 * 61 * 50
+    lines = node.batch(EMAX, "onTopSummary", cases)
+    for (model, e, lv, r), line in zip(cases, lines, strict=True):
+        assert line == receptor.on_top_summary(model, e, lv, r), (e, lv, r)
+    # hand-checked at the defaults: 10/11 = 0.91; midpoints 0.1 x 11 = 1.10 and 1 x 11 = 11.00
+    default = node.call(EMAX, "onTopSummary", MODEL, 0.4, 10.0, 10.0)
+    assert "effect 0.91" in default and "from 0.91 toward 0.40" in default
+    assert "concentration of 1.10 (with equal affinity: 11.00)" in default

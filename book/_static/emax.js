@@ -1,11 +1,12 @@
 /* Recovery Science: the no-kernel version of Module 1's schematic receptor model.
  *
- * The model's pure functions (Hill/Emax effect, Gaddum competitive antagonist) match
+ * The model's pure functions (Hill/Emax effect, Gaddum competitive antagonist, a partial agonist
+ * added on top of a full agonist at the same receptors) match
  * recovery_science/receptor.py; tests/test_node_emax.py runs them in Node against the Python
  * model. The parameters are not written here: recovery_science.receptor.explorer_html embeds
  * data/tools/receptor.json's model in the page (data-rs-emax) and renders the sliders' ranges
  * from it, disabled, under a "run this cell" notice (.rs-run-notice) for an unrun notebook in
- * JupyterLab. In a page this file removes the notice, enables the sliders, redraws two SVG
+ * JupyterLab. In a page this file removes the notice, enables the sliders, redraws three SVG
  * panels when the sliders move and sets window.RecoveryEmax; in Node, require() returns the same functions and touches no DOM.
  * Schematic and unitless: not doses of any real drug.
  */
@@ -30,6 +31,32 @@
 
   function ec50WithAntagonist(kd, a, ka, n) {
     return kd * Math.pow(1 + a / ka, 1 / n);
+  }
+
+  /* A partial agonist (cp, kp, ep) added to a full agonist already present (cf, kf, ef), both
+   * competing for one site, Hill coefficient 1: net effect = ef * occ_f + ep * occ_p. */
+  function effectPartialOnFull(cp, kp, ep, cf, kf, ef) {
+    var xp = cp / kp, xf = cf / kf;
+    if (ef === undefined) ef = 1;
+    return (ef * xf + ep * xp) / (1 + xf + xp);
+  }
+
+  /* The partial agonist's concentration at which the net effect has made half of its change. */
+  function partialDisplacementMidpoint(cf, kf, kp) {
+    return kp * (1 + cf / kf);
+  }
+
+  /* The "on top" summary line (recovery_science.receptor.on_top_summary says the same). */
+  function onTopSummary(model, eff, level, ratio) {
+    var kd = model.kd, kp = kd / ratio;
+    var alone = effectPartialOnFull(0, kp, eff, level * kd, kd, 1);
+    var mid = partialDisplacementMidpoint(level * kd, kd, kp);
+    var midEqual = partialDisplacementMidpoint(level * kd, kd, kd);
+    return "Full agonist alone (c/Kd = " + level.toFixed(1) + "): effect " + alone.toFixed(2) + ". " +
+      "Adding the partial agonist (efficacy " + eff.toFixed(2) + "; Kd " + kp.toFixed(2) + ", affinity ratio " +
+      ratio.toFixed(0) + ") moves the net effect from " + alone.toFixed(2) + " toward " + eff.toFixed(2) + "; " +
+      "half of that change comes at a partial-agonist concentration of " + mid.toFixed(2) +
+      " (with equal affinity: " + midEqual.toFixed(2) + ").";
   }
 
   /* What the summary line says for the sliders' values (model: data/tools/receptor.json's). */
@@ -69,7 +96,7 @@
   Panel.prototype.px = function (logc) { return L + (logc - this.min) / (this.max - this.min) * (W - L - R); };
   Panel.prototype.py = function (y) { return T + (1 - y) * (H - T - B); };
 
-  Panel.prototype.axes = function (title, kd) {
+  Panel.prototype.axes = function (title, xlabel) {
     var svg = this.svg, self = this;
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     svg.appendChild(node("line", { x1: L, y1: this.py(0), x2: W - R, y2: this.py(0), class: "rs-emax-axis" }));
@@ -82,7 +109,7 @@
       svg.appendChild(node("text", { x: L - 6, y: self.py(v) + 4, "text-anchor": "end", class: "rs-emax-tick" }, String(v)));
     });
     svg.appendChild(node("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "rs-emax-label" },
-      "Agonist concentration (log scale; Kd = " + kd + ")"));
+      xlabel));
     svg.appendChild(node("text", { x: L + 4, y: T + 2, class: "rs-emax-label" }, title));
   };
 
@@ -111,13 +138,25 @@
     function agonist(efficacy, antagonist) {
       return function (c) { return effectWithAntagonist(c, m.kd, efficacy, antagonist, m.antagonist_kd, m.hill); };
     }
-    left.axes("Full agonist vs second agonist", m.kd);
+    var level = sliderValue(box, "full_level");
+    var ratio = sliderValue(box, "affinity");
+    var ontop = new Panel(box.querySelector(".rs-emax-ontop"), params.concentration_log10);
+    var xlabel = "Agonist concentration (log scale; Kd = " + m.kd + ")";
+    function net(kp) {
+      return function (c) { return effectPartialOnFull(c, kp, eff, level * m.kd, m.kd, 1); };
+    }
+    left.axes("Full agonist vs second agonist", xlabel);
     left.curve(agonist(1, 0), "rs-emax-full");
     left.curve(agonist(eff, 0), "rs-emax-partial");
-    right.axes("Full agonist with antagonist", m.kd);
+    right.axes("Full agonist with antagonist", xlabel);
     right.curve(agonist(1, 0), "rs-emax-full");
     right.curve(agonist(1, a), "rs-emax-shifted");
+    ontop.axes("Partial agonist added to full agonist", "Partial agonist concentration (log scale)");
+    ontop.curve(function () { return effectPartialOnFull(0, 1, eff, level * m.kd, m.kd, 1); }, "rs-emax-full");
+    ontop.curve(net(m.kd), "rs-emax-equal");
+    ontop.curve(net(m.kd / ratio), "rs-emax-net");
     box.querySelector(".rs-emax-summary").textContent = summary(m, eff, a);
+    box.querySelector(".rs-emax-ontop-summary").textContent = onTopSummary(m, eff, level, ratio);
   }
 
   function init() {
@@ -151,6 +190,9 @@
     effectWithAntagonist: effectWithAntagonist,
     ec50WithAntagonist: ec50WithAntagonist,
     summary: summary,
+    effectPartialOnFull: effectPartialOnFull,
+    partialDisplacementMidpoint: partialDisplacementMidpoint,
+    onTopSummary: onTopSummary,
     init: init,
     start: start
   };
