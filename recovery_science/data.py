@@ -281,7 +281,7 @@ def _manifest_problems(path: Path) -> tuple[dict[str, Dataset], list[DatasetProb
                     file, None, None, f"dataset '{name}' has a row model in recovery_science/data.py but no entry here"
                 )
             )
-    declared = {d.file for d in found.values()}
+    declared = {e.file for e in manifest.datasets.values()}
     for csv_path in sorted(path.parent.glob("*.csv")):
         if csv_path.name not in declared:
             problems.append(
@@ -556,7 +556,9 @@ def provenance_problems(ds: Dataset, frame: pd.DataFrame, lines: list[int], path
             if year not in line_of:
                 problems.append(
                     DatasetProblem(
-                        ds.manifest, mline, None,
+                        ds.manifest,
+                        mline,
+                        None,
                         f"dataset '{ds.name}': a source is recorded for {year}, a year {ds.file} does not have",
                     )
                 )
@@ -566,7 +568,9 @@ def provenance_problems(ds: Dataset, frame: pd.DataFrame, lines: list[int], path
                 if not filled[(year, column)]:
                     problems.append(
                         DatasetProblem(
-                            ds.manifest, mline, None,
+                            ds.manifest,
+                            mline,
+                            None,
                             f"dataset '{ds.name}': a source is recorded for {year} '{column}', but that cell "
                             f"of {ds.file} is empty (remove it from cell_sources, or fill the verified value)",
                         )
@@ -575,14 +579,18 @@ def provenance_problems(ds: Dataset, frame: pd.DataFrame, lines: list[int], path
         if year < start and not has_value:
             problems.append(
                 DatasetProblem(
-                    file, line_of[year], column,
+                    file,
+                    line_of[year],
+                    column,
                     f"an empty cell for {year}: only cells from {start} on may be blank (not verified)",
                 )
             )
         elif year >= start and has_value and (year, column) not in recorded:
             problems.append(
                 DatasetProblem(
-                    file, line_of[year], column,
+                    file,
+                    line_of[year],
+                    column,
                     f"the {year} value has no recorded source: add it to 'cell_sources' of '{ds.name}' in "
                     f"{ds.manifest} (source, url, where), or leave the cell blank if it is not verified",
                 )
