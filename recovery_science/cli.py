@@ -12,9 +12,8 @@ Subcommands (each has ``--help``; instructor tools add more here):
 - ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
   ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
 - ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
-
-Room is left for ``report`` (a student results report) and item analysis, which need the results
-file format of the "My progress" page.
+- ``report RESULTS_DIR [--format html|md|csv] [-o PATH]``: a student results report with the item
+  analysis, from a folder of "My progress" exports (:mod:`recovery_science.instructor.analysis`).
 
 Exit status: 0 all good, 1 problems found, 2 wrong usage or an unexpected internal error. No
 subcommand prints a traceback.
@@ -250,6 +249,34 @@ def _keys(args: argparse.Namespace) -> int:
     return _instructor_run(args, make, "answer-key", KEY_FORMATS[args.format])
 
 
+REPORT_FORMATS = {"html": ".html", "md": ".md", "csv": ".csv"}
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .instructor import analysis, report
+    from .instructor.banks import write_atomic
+
+    folder = Path(args.results)
+    if not folder.is_dir():
+        print(f"recovery-science report: {folder}: no such folder", file=sys.stderr)
+        return 2
+    try:
+        results = analysis.load_results(folder)
+    except analysis.ResultsError as exc:
+        for p in exc.problems:
+            _out(p)
+        _out(f"report: nothing written; fix the {_plural(len(exc.problems), 'problem')} above first")
+        return 1
+    for note in results.notes:
+        _out(f"report: note: {note}")
+    found = analysis.analyse(results)
+    out = Path(args.output) if args.output else Path(f"results-report{REPORT_FORMATS[args.format]}")
+    write_atomic(out, report.render(found, args.format))
+    _out(f"report: wrote {out} ({_plural(len(results.files), 'student')}, {_plural(len(found.items), 'item')}, "
+         f"{int(found.items['flags'].ne('').sum())} flagged for review)")
+    return 0
+
+
 # ------------------------------------------------------------------------------------ main
 
 
@@ -257,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recovery-science",
         description="Recovery Science course tools: check banks and datasets, pin data, regenerate derived files, "
-        "export banks for an LMS and write answer keys.",
+        "export banks for an LMS, write answer keys and report students' results.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -325,6 +352,21 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("-o", "--output", metavar="PATH",
                    help="file to write (default: <bank>-answer-key.<format> or recovery-science-answer-key.<format>)")
     k.set_defaults(func=_keys)
+
+    r = sub.add_parser(
+        "report",
+        help="write a student results report with the item analysis, from a folder of progress exports",
+        description="Read every file that students exported from the book's My progress page (JSON, or CSV) in "
+        "RESULTS_DIR, grade each answer again against the quizzes as they are now, and write a report: per "
+        "student, the score of each module and objective; per item, difficulty, discrimination, what was chosen "
+        "and flags (thresholds in recovery_science/instructor/analysis.py). csv holds the per-student table only. "
+        "Quizzes this course does not have are skipped and named. Exits 1, writing nothing, if a file is not a "
+        "valid export of version 1 (each named), 2 if RESULTS_DIR is not a folder.",
+    )
+    r.add_argument("results", metavar="RESULTS_DIR", help="folder of the students' exported files (*.json, *.csv)")
+    r.add_argument("-f", "--format", choices=list(REPORT_FORMATS), default="html", help="html (default), md or csv")
+    r.add_argument("-o", "--output", metavar="PATH", help="file to write (default: results-report.<format>)")
+    r.set_defaults(func=_report)
     return parser
 
 
