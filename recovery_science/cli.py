@@ -8,7 +8,9 @@ Subcommands (each has ``--help``; instructor tools add more here):
 - ``pin NAME ...``: after a deliberate, checked edit of a dataset, write its new SHA-256 into
   ``data/datasets.yaml``.
 - ``generate [--check]``: regenerate the files derived from code and the manifest: the bank JSON
-  Schema ``data/quizzes/bank.schema.json`` and the dataset table of ``data/README.md``.
+  Schema ``data/quizzes/bank.schema.json``, the dataset table of ``data/README.md``, and every copy
+  of a shared block (``data/content/*.yaml``, e.g. the overdose response) between its markers in
+  the notebooks and book pages (:mod:`recovery_science.snippets`).
 - ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
   ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
 - ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
@@ -111,6 +113,7 @@ def _validate(args: argparse.Namespace) -> int:
             datasets_checked += 1
             _, problems = check_dataset(name, data_dir())
             lines += [str(p) for p in problems if str(p) not in lines]
+        lines += _stale_snippets()
     for line in lines:
         _out(line)
     checked = f"{_plural(banks, 'bank')} and {_plural(datasets_checked, 'dataset')}"
@@ -119,6 +122,17 @@ def _validate(args: argparse.Namespace) -> int:
         return 1
     _out(f"validate: {checked} checked, no problems.")
     return 0
+
+
+def _stale_snippets() -> list[str]:
+    """A notebook or book page whose copy of a shared block differs from data/content/ (cheap: only
+    files with a marker are parsed)."""
+    from .snippets import SnippetError, stale
+
+    try:
+        return stale()
+    except SnippetError as exc:
+        return [str(exc)]
 
 
 # ------------------------------------------------------------------------------------ pin
@@ -176,12 +190,21 @@ def generated_files() -> list[tuple[Path, Callable[[], str]]]:
     def readme() -> str:
         return readme_with_table(data_readme_path().read_text(encoding="utf-8"), readme_table())
 
-    return [(bank_schema_path(), schema), (data_readme_path(), readme)]
+    from . import snippets
+
+    return [(bank_schema_path(), schema), (data_readme_path(), readme)] + snippets.generated_files()
 
 
 def _generate(args: argparse.Namespace) -> int:
+    from .snippets import SnippetError
+
     stale = 0
-    for path, make in generated_files():
+    try:
+        files = generated_files()
+    except SnippetError as exc:
+        _out(f"generate: cannot generate the shared blocks ({' '.join(str(exc).split())})")
+        return 1
+    for path, make in files:
         try:
             new = make()
         except Exception as exc:  # noqa: BLE001 - report the broken input in one line
@@ -316,9 +339,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser(
         "generate",
-        help="regenerate the bank JSON Schema and data/README.md's dataset table",
-        description="Regenerate data/quizzes/bank.schema.json (from the pydantic models) and the dataset table in "
-        "data/README.md (from data/datasets.yaml).",
+        help="regenerate the bank JSON Schema, data/README.md's dataset table and the shared blocks",
+        description="Regenerate data/quizzes/bank.schema.json (from the pydantic models), the dataset table in "
+        "data/README.md (from data/datasets.yaml), and every copy of a shared block (data/content/*.yaml, e.g. "
+        "the overdose response) between its markers in notebooks/*.ipynb and book/*.md.",
     )
     g.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     g.set_defaults(func=_generate)
