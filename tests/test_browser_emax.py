@@ -1,5 +1,6 @@
 """Module 1's no-kernel receptor model in the built book: the page carries the parameters of
-data/tools/receptor.json, and the sliders redraw it (keyboard only). The model itself is checked
+data/tools/receptor.json, and the sliders redraw it (keyboard only), including the case of a
+partial agonist added on top of a full agonist. The model itself is checked
 against the Python model in Node (tests/test_node_emax.py)."""
 
 from __future__ import annotations
@@ -77,4 +78,55 @@ def test_sliders_redraw_by_keyboard(page):
     assert _partial_plateau(page) == pytest.approx(1.0, abs=0.01)
     page.keyboard.press("Home")  # efficacy 0: an antagonist's own curve is flat
     assert _partial_plateau(page) == pytest.approx(0.0, abs=0.01)
-    assert page.locator(".rs-emax svg polyline").count() == 4
+    assert page.locator(".rs-emax svg polyline").count() == 7
+
+
+def _curve(page, cls: str) -> list[float]:
+    """The "on top" panel's curve ``cls`` as fractions of the axis, left to right."""
+    ys = page.evaluate(
+        "(cls) => document.querySelector('.rs-emax-ontop polyline.' + cls).getAttribute('points')"
+        ".split(' ').map(p => parseFloat(p.split(',')[1]))", cls)
+    top, bottom = 14, 230 - 40  # the panel's plotting area (emax.js: T and H - B)
+    return [(bottom - y) / (bottom - top) for y in ys]
+
+
+def test_on_top_sliders_redraw_by_keyboard(page):
+    """A partial agonist added on top of a full agonist: the net effect falls from the full
+    agonist's own effect (10/11 at the data file's level) toward the partial agonist's efficacy,
+    and the sliders for the full agonist's level and the affinity ratio redraw it."""
+    summary = page.locator(".rs-emax-ontop-summary")
+    model = receptor.PARAMS["model"]
+    level, ratio, eff = model["on_top_full_level"], model["affinity_ratio"], model["partial_efficacy"]
+    assert summary.inner_text() == receptor.on_top_summary(model, eff, level, ratio)
+    net = _curve(page, "rs-emax-net")
+    assert net[0] == pytest.approx(level / (1 + level), abs=0.01) and net[-1] == pytest.approx(eff, abs=0.01)
+    assert all(b <= a + 1e-9 for a, b in zip(net, net[1:], strict=False))  # it falls
+    equal = _curve(page, "rs-emax-equal")
+    assert all(n <= e + 1e-9 for n, e in zip(net, equal, strict=True))  # the high-affinity drug falls first
+    assert sum(e - n for n, e in zip(net, equal, strict=True)) > 5
+
+    page.locator("#rs-emax-antagonist").focus()
+    page.keyboard.press("Tab")  # to the full agonist's level
+    page.keyboard.press("Home")  # no full agonist: the partial agonist alone rises to its ceiling
+    assert page.locator(".rs-emax-full_level-out").inner_text() == "0.0"
+    assert "Full agonist alone (c/Kd = 0.0): effect 0.00" in summary.inner_text()
+    net = _curve(page, "rs-emax-net")
+    assert net[0] == pytest.approx(0.0, abs=0.01) and net[-1] == pytest.approx(eff, abs=0.01)
+    page.keyboard.press("End")
+    top = receptor.PARAMS["sliders"]["full_level"]["max"]
+    assert f"effect {top / (1 + top):.2f}" in summary.inner_text()
+
+    page.keyboard.press("Tab")  # to the affinity ratio
+    page.keyboard.press("Home")  # equal affinity: both curves are the same
+    assert page.locator(".rs-emax-affinity-out").inner_text() == "1"
+    assert _curve(page, "rs-emax-net") == _curve(page, "rs-emax-equal")
+    mid = 1 + top  # kp (1 + cf / kf) with kp = kf = 1
+    assert f"concentration of {mid:.2f} (with equal affinity: {mid:.2f})" in summary.inner_text()
+    page.keyboard.press("ArrowRight")  # ratio 2: half the midpoint
+    assert "Kd 0.50, affinity ratio 2" in summary.inner_text()
+    assert f"concentration of {mid / 2:.2f} (with equal affinity: {mid:.2f})" in summary.inner_text()
+
+    page.locator("#rs-emax-efficacy").focus()
+    page.keyboard.press("End")  # a full agonist added to a full agonist: no fall
+    assert _curve(page, "rs-emax-net")[-1] == pytest.approx(1.0, abs=0.01)
+    assert "toward 1.00" in summary.inner_text()

@@ -236,7 +236,8 @@ def test_static_on_top_panel_draws_the_model():
     own = level / (1 + level)
     np.testing.assert_allclose(alone.get_ydata(), own)
     cp = high.get_xdata()
-    np.testing.assert_allclose(high.get_ydata(), (level + eff * cp * ratio / receptor.KD) / (1 + level + cp * ratio / receptor.KD))
+    xp = cp * ratio / receptor.KD  # the partial agonist's Kd is KD / ratio
+    np.testing.assert_allclose(high.get_ydata(), (level + eff * xp) / (1 + level + xp))
     np.testing.assert_allclose(equal.get_ydata(), (level + eff * cp / receptor.KD) / (1 + level + cp / receptor.KD))
     assert np.all(high.get_ydata() <= equal.get_ydata() + 1e-12)
     assert f"c/Kd = {level:g}): {own:.2f}" in alone.get_label()

@@ -138,24 +138,32 @@
     function agonist(efficacy, antagonist) {
       return function (c) { return effectWithAntagonist(c, m.kd, efficacy, antagonist, m.antagonist_kd, m.hill); };
     }
-    var level = sliderValue(box, "full_level");
-    var ratio = sliderValue(box, "affinity");
-    var ontop = new Panel(box.querySelector(".rs-emax-ontop"), params.concentration_log10);
     var xlabel = "Agonist concentration (log scale; Kd = " + m.kd + ")";
-    function net(kp) {
-      return function (c) { return effectPartialOnFull(c, kp, eff, level * m.kd, m.kd, 1); };
-    }
     left.axes("Full agonist vs second agonist", xlabel);
     left.curve(agonist(1, 0), "rs-emax-full");
     left.curve(agonist(eff, 0), "rs-emax-partial");
     right.axes("Full agonist with antagonist", xlabel);
     right.curve(agonist(1, 0), "rs-emax-full");
     right.curve(agonist(1, a), "rs-emax-shifted");
-    ontop.axes("Partial agonist added to full agonist", "Partial agonist concentration (log scale)");
-    ontop.curve(function () { return effectPartialOnFull(0, 1, eff, level * m.kd, m.kd, 1); }, "rs-emax-full");
-    ontop.curve(net(m.kd), "rs-emax-equal");
-    ontop.curve(net(m.kd / ratio), "rs-emax-net");
     box.querySelector(".rs-emax-summary").textContent = summary(m, eff, a);
+    // The "on top" panel; an older stored output without its sliders keeps the first two panels working.
+    if (box.querySelector(".rs-emax-ontop") && box.querySelector(".rs-emax-full_level")) drawOnTop(box, params, eff);
+  }
+
+  /* A partial agonist added on top of a full agonist: the full agonist alone (flat), and the net
+   * effect against the partial agonist's concentration, with equal affinity and with the slider's. */
+  function drawOnTop(box, params, eff) {
+    var m = params.model;
+    var level = sliderValue(box, "full_level");
+    var ratio = sliderValue(box, "affinity");
+    var panel = new Panel(box.querySelector(".rs-emax-ontop"), params.concentration_log10);
+    function net(kp) {
+      return function (c) { return effectPartialOnFull(c, kp, eff, level * m.kd, m.kd, 1); };
+    }
+    panel.axes("Partial agonist added to full agonist", "Partial agonist concentration (log scale)");
+    panel.curve(function () { return effectPartialOnFull(0, 1, eff, level * m.kd, m.kd, 1); }, "rs-emax-full");
+    panel.curve(net(m.kd), "rs-emax-equal");
+    panel.curve(net(m.kd / ratio), "rs-emax-net");
     box.querySelector(".rs-emax-ontop-summary").textContent = onTopSummary(m, eff, level, ratio);
   }
 
