@@ -14,8 +14,9 @@ Subcommands (each has ``--help``; instructor tools add more here):
 - ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
   ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
 - ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
-- ``report RESULTS_DIR [--format html|md|csv] [-o PATH]``: a student results report with the item
-  analysis, from a folder of "My progress" exports (:mod:`recovery_science.instructor.analysis`).
+- ``report RESULTS_DIR [--format html|md|csv] [--banks DIR] [-o PATH]``: a student results
+  report with the item analysis, from a folder of "My progress" exports
+  (:mod:`recovery_science.instructor.analysis`).
 
 Exit status: 0 all good, 1 problems found, 2 wrong usage or an unexpected internal error. No
 subcommand prints a traceback.
@@ -280,11 +281,12 @@ def _report(args: argparse.Namespace) -> int:
     from .instructor.banks import write_atomic
 
     folder = Path(args.results)
-    if not folder.is_dir():
-        print(f"recovery-science report: {folder}: no such folder", file=sys.stderr)
-        return 2
+    for path in (folder, Path(args.banks) if args.banks else folder):
+        if not path.is_dir():
+            print(f"recovery-science report: {path}: no such folder", file=sys.stderr)
+            return 2
     try:
-        results = analysis.load_results(folder)
+        results = analysis.load_results(folder, args.banks)
     except analysis.ResultsError as exc:
         for p in exc.problems:
             _out(p)
@@ -389,6 +391,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("results", metavar="RESULTS_DIR", help="folder of the students' exported files (*.json, *.csv)")
     r.add_argument("-f", "--format", choices=list(REPORT_FORMATS), default="html", help="html (default), md or csv")
+    r.add_argument("--banks", metavar="DIR", help="grade against the banks (*.yaml) in DIR instead of data/quizzes/ "
+                   "(e.g. the quizzes as the class saw them, or data/instructor/synthetic-class/quiz)")
     r.add_argument("-o", "--output", metavar="PATH", help="file to write (default: results-report.<format>)")
     r.set_defaults(func=_report)
     return parser

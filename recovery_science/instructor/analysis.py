@@ -294,15 +294,18 @@ class Results:
         return [f.student for f in self.files]
 
 
-def course_banks(ids: Iterable[str] | None = None) -> dict[str, Bank]:
-    """The course's banks (``data/quizzes/*.yaml``), by id, in course order: every one, or those
-    of ``ids`` the course has. Sources are not checked against the bibliography (``validate`` does
-    that), so the analysis reads the banks only."""
+def course_banks(ids: Iterable[str] | None = None, folder: str | Path | None = None) -> dict[str, Bank]:
+    """The course's banks (``data/quizzes/*.yaml``), or those in ``folder``, by id, in file-name
+    order: every one, or those of ``ids``. Sources are not checked against the bibliography
+    (``validate`` does that), so the analysis reads the banks only."""
     from ..paths import quiz_dir
 
+    folder = Path(folder) if folder is not None else quiz_dir()
+    if not folder.is_dir():
+        raise ResultsError([f"{folder}: no such folder of question banks"])
     wanted = None if ids is None else set(ids)
     out, problems = {}, []
-    for path in sorted(quiz_dir().glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         if wanted is not None and path.stem not in wanted:
             continue
         try:
@@ -310,7 +313,8 @@ def course_banks(ids: Iterable[str] | None = None) -> dict[str, Bank]:
         except BankError as exc:
             problems += [str(p) for p in exc.problems]
     if problems:
-        raise ResultsError(problems + ["the banks above have problems: run `recovery-science validate`"])
+        raise ResultsError(problems + [f"{folder}: the banks above have problems; `recovery-science validate` "
+                                       "explains them"])
     return out
 
 
@@ -333,10 +337,11 @@ def _response_text(response: Any) -> str:
     return ";".join(response) if isinstance(response, list) else str(response)
 
 
-def load_results(folder: str | Path, banks: Mapping[str, Bank] | None = None) -> Results:
+def load_results(folder: str | Path, banks: Mapping[str, Bank] | str | Path | None = None) -> Results:
     """Read every results file (``*.json``, ``*.csv``) in ``folder`` and grade each answer again.
 
-    ``banks`` defaults to the course's banks. Raises :class:`ResultsError` (one line per problem,
+    ``banks``: the banks to grade against, by id, or a folder of bank files; default: the course's
+    banks (``data/quizzes/``). Raises :class:`ResultsError` (one line per problem,
     naming the file) when the folder cannot be read, holds no results file, or holds a file that is
     not a valid export of version 1."""
     folder = Path(folder)
@@ -356,8 +361,8 @@ def load_results(folder: str | Path, banks: Mapping[str, Bank] | None = None) ->
         raise ResultsError(problems)
 
     answered_banks = sorted({b for _, d in exports for b in d["banks"]})
-    if banks is None:
-        banks = course_banks(answered_banks)
+    if banks is None or isinstance(banks, (str, Path)):
+        banks = course_banks(answered_banks, banks)
     known = {k: banks[k] for k in banks if k in answered_banks}
     notes: list[str] = []
     skipped: dict[str, list[str]] = {}
@@ -414,11 +419,12 @@ def load_results(folder: str | Path, banks: Mapping[str, Bank] | None = None) ->
                      "their answers were graded again against the quiz as it is now")
     for bank_id, n in gone.items():
         if n:
-            notes.append(f"{n} answers to questions the quiz “{bank_id}” no longer has were left out")
+            notes.append(f"{n} answer{'s' if n != 1 else ''} to questions the quiz “{bank_id}” no longer has "
+                         f"{'were' if n != 1 else 'was'} left out")
     invalid = int((responses["status"] == "invalid").sum()) if len(responses) else 0
     if invalid:
-        notes.append(f"{invalid} stored answers cannot be graded against the quizzes as they are now "
-                     "(scored 0)")
+        notes.append(f"{invalid} stored answer{'s' if invalid != 1 else ''} cannot be graded against the "
+                     "quizzes as they are now (scored 0)")
     for bank_id, names in sorted(skipped.items()):
         notes.append(f"skipped the quiz “{bank_id}”, which this course does not have "
                      f"(in {', '.join(sorted(names))})")
@@ -532,16 +538,23 @@ def analyse(results: Results) -> Analysis:
     objectives = []
     for bank_id, bank in results.banks.items():
         part = resp[resp["bank"] == bank_id]
-        for student, rows in part.groupby("student", sort=True):
-            students.append({"student": student, "bank": bank_id, "score": int(rows["score"].sum()),
-                             "total": len(rows), "answered": int(rows["answered"].sum()),
-                             "revealed": int(rows["revealed"].sum()), "share": rows["score"].mean()})
-            for obj in bank.objectives:
-                o = rows[rows["objective"] == obj.id]
-                objectives.append({"student": student, "bank": bank_id, "objective": obj.id, "text": plain(obj.text),
-                                   "correct": int(o["score"].sum()), "total": len(o),
-                                   "share": o["score"].mean() if len(o) else math.nan,
-                                   "mastered": bool(len(o)) and int(o["score"].sum()) == len(o)})
+        if part.empty:
+            continue
+        per = part.groupby("student", sort=True).agg(score=("score", "sum"), total=("score", "size"),
+                                                     answered=("answered", "sum"), revealed=("revealed", "sum"))
+        for student, r in per.iterrows():
+            students.append({"student": student, "bank": bank_id, "score": int(r["score"]), "total": int(r["total"]),
+                             "answered": int(r["answered"]), "revealed": int(r["revealed"]),
+                             "share": r["score"] / r["total"]})
+        by_obj = part.groupby(["student", "objective"])["score"].agg(["sum", "size"])
+        for student in per.index:
+            for ob in bank.objectives:
+                correct, total = (int(v) for v in by_obj.loc[(student, ob.id)]) if (student, ob.id) in by_obj.index \
+                    else (0, 0)
+                objectives.append({"student": student, "bank": bank_id, "objective": ob.id, "text": plain(ob.text),
+                                   "correct": correct, "total": total,
+                                   "share": correct / total if total else math.nan,
+                                   "mastered": total > 0 and correct == total})
     obj = pd.DataFrame(objectives, columns=["student", "bank", "objective", "text", "correct", "total", "share",
                                             "mastered"])
     summary = (obj.groupby(["bank", "objective", "text"], sort=False)

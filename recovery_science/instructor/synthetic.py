@@ -3,31 +3,29 @@ the "My progress" page exports.
 
 ``python -m recovery_science.instructor.synthetic`` (re)writes ``data/instructor/synthetic-class/``:
 ``N_STUDENTS`` progress exports (JSON, format version 1, the page's ``Download JSON``), one per
-made-up student, answering Module 0's quiz (``BANK``). No real person's answers are in it.
+made-up student, answering a made-up quiz shipped beside them (``quiz/synthetic-quiz.yaml``,
+eight neutral items; not a course bank, so that editing a module's quiz never changes the
+example). No real person's answers are in it.
 
 How each file is made: a student's answers go through the quiz engine's own record-keeping
 (``QuizState.record`` / ``reveal`` / ``stored``, the Python twin of quiz.js, which writes the
-stored format 2 checked against ``recovery_science/quiz/stored.schema.json``), then into the
-export's envelope in the key order of progress.js ``exportData``, serialised as the page does
-(``JSON.stringify(data, null, 2)`` and a newline). tests/test_item_analysis.py checks a file
+stored format 2 of ``recovery_science/quiz/stored.schema.json``), then into the export's envelope
+in the key order of progress.js ``exportData``, serialised as the page does
+(``JSON.stringify(data, null, 2)`` and a newline). tests/test_item_analysis.py checks every file
 against progress.js's own ``exportData`` in Node.
 
 The design (``DESIGN``): each student has an ability drawn from a normal distribution (seeded);
-most questions are answered correctly with a probability that rises with ability, and three
-questions are made to stand out:
+most items are answered correctly with a probability that rises with ability, and three stand out:
 
-- ``lifeline-988`` is answered correctly by all but the two weakest students: **too easy**;
-- ``rate-fold-change`` is answered correctly mostly by students with low scores elsewhere:
+- ``item-02`` is answered correctly by all but the two weakest students: **too easy**;
+- ``item-07`` is answered correctly mostly by students with low scores elsewhere:
   **discriminates negatively**;
-- ``helpline-number``'s wrong answers all go to option b (911): option c is a
-  **distractor never chosen**.
+- ``item-03``'s wrong answers all go to option b: option c is a **distractor never chosen**.
 
-Some students try a question more than once, a few press Show answer (which scores 0), a few
-skip a question. The script checks that the analysis finds exactly ``EXPECTED_FLAGS`` and stops
+Some students try an item more than once, a few press Show answer (which scores 0), a few skip
+an item. The script checks that the analysis finds exactly ``EXPECTED_FLAGS`` and stops
 otherwise, so the shipped files always have the stated properties; ``--check`` compares the
 shipped files with a fresh run, byte for byte (a test does the same).
-
-The question ids are Module 0's; if that bank changes, run this script again (the test says so).
 """
 
 from __future__ import annotations
@@ -50,26 +48,27 @@ from . import analysis
 
 SEED = 20261126
 N_STUDENTS = 40
-BANK = "00-how-this-course-works"
+BANK = "synthetic-quiz"
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
 
 # Per question: its role, and the parameters of the chance of a right answer,
 # logistic(SLOPE * (ability - location)) for "normal" items.
 SLOPE = 3.0
 DESIGN = {
-    "helpline-number": {"role": "normal", "location": -0.9, "wrong": [["b"]]},
-    "lifeline-988": {"role": "too easy", "wrong": [["false"]]},
-    "person-first-phrases": {"role": "normal", "location": -0.1,
-                             "right": ["a", "b", "c"],
-                             "wrong": [["a", "c"], ["a", "b", "c", "d"], ["a", "b", "e"], ["a", "d"]]},
-    "medication-is-treatment": {"role": "normal", "location": -0.4, "wrong": [["b"], ["c"]]},
-    "rate-2020": {"role": "normal", "location": 0.3, "right": "21.4", "wrong": [["21"], ["21,8"], ["14.9"]]},
-    "rate-fold-change": {"role": "negative", "location": 0.0, "right": "7,4", "wrong": [["18.5"], ["7.9"], ["0.1"]]},
+    "item-01": {"role": "normal", "location": -0.6, "wrong": [["a"], ["c"]]},
+    "item-02": {"role": "too easy", "wrong": [["false"]]},
+    "item-03": {"role": "normal", "location": -0.9, "wrong": [["b"]]},
+    "item-04": {"role": "normal", "location": -0.1, "right": ["a", "c"],
+                "wrong": [["a"], ["a", "b", "c"], ["c", "d"], ["a", "b"]]},
+    "item-05": {"role": "normal", "location": -0.3, "wrong": [["a"], ["b"], ["d"]]},
+    "item-06": {"role": "normal", "location": 0.2, "right": "12.5", "wrong": [["12"], ["12,8"], ["25"]]},
+    "item-07": {"role": "negative", "location": 0.0, "right": "7,4", "wrong": [["18.5"], ["7.9"], ["0.1"]]},
+    "item-08": {"role": "normal", "location": 0.3, "wrong": [["a"], ["b"], ["c"]]},
 }
 EXPECTED_FLAGS = {
-    (BANK, "lifeline-988", analysis.FLAG_TOO_EASY),
-    (BANK, "rate-fold-change", analysis.FLAG_NEGATIVE),
-    (BANK, "helpline-number", analysis.FLAG_UNUSED),
+    (BANK, "item-02", analysis.FLAG_TOO_EASY),
+    (BANK, "item-07", analysis.FLAG_NEGATIVE),
+    (BANK, "item-03", analysis.FLAG_UNUSED),
 }
 SKIP_SHARE = 0.03  # a question left unanswered
 REVEAL_SHARE = 0.03  # Show answer pressed after a wrong first try
@@ -77,6 +76,11 @@ REVEAL_SHARE = 0.03  # Show answer pressed after a wrong first try
 
 def default_folder() -> Path:
     return data_dir() / "instructor" / "synthetic-class"
+
+
+def quiz_folder() -> Path:
+    """The folder of the synthetic quiz (``--banks`` of ``recovery-science report``)."""
+    return default_folder() / "quiz"
 
 
 def _iso(t: dt.datetime) -> str:
@@ -168,8 +172,8 @@ def check_design(folder: Path, bank: Bank) -> set[tuple[str, str, str]]:
     return found ^ EXPECTED_FLAGS
 
 
-def course_bank() -> Bank:
-    return load_bank_file(data_dir() / "quizzes" / f"{BANK}.yaml", None)
+def synthetic_bank() -> Bank:
+    return load_bank_file(quiz_folder() / f"{BANK}.yaml", None)
 
 
 def stale_files(folder: Path, files: dict[str, str]) -> list[str]:
@@ -189,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the shipped files differ")
     args = parser.parse_args(argv)
     folder = args.output or default_folder()
-    bank = course_bank()
+    bank = synthetic_bank()
     files = make_class(bank)
     with tempfile.TemporaryDirectory(prefix="rs-class-") as tmp:
         write_class(Path(tmp), files)
