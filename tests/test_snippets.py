@@ -26,11 +26,9 @@ MENTIONS_SIGNS = re.compile(r"pinpoint|signs? of (?:an? )?(?:opioid )?overdose",
 EXEMPT = {
     "book/glossary.md": "a one-paragraph definition of the term; the response itself is on the help page",
 }
-# Notebooks still being rewritten for issue #8: the integrator removes an entry once the notebook
-# holds the marker pair (strict: an entry that is no longer needed fails).
-PENDING = {
-    "notebooks/01-biology-of-opioid-dependence.ipynb": "Module 0/1 text pending (issue #8)",
-}
+# Notebooks still being rewritten, e.g. {"notebooks/NN-….ipynb": "Module N text pending (issue #…)"}:
+# remove an entry once the notebook holds the marker pair (strict: an entry no longer needed fails).
+PENDING: dict[str, str] = {}
 
 
 def _texts(path: Path) -> list[str]:
@@ -205,12 +203,14 @@ def test_a_changed_copy_fails_the_check_naming_the_file_and_generate_repairs_it(
 
 def test_a_changed_source_makes_every_copy_stale(capsys, course):
     assert run_cli(capsys, "generate")[0] == 0
+    carriers = {path.name for path, _, _ in snippets.copies(course)}
+    assert {"help.md", "00-how-this-course-works.ipynb"} <= carriers
     source = snippets.source_path(NAME)
     source.write_text(source.read_text(encoding="utf-8").replace("Lay them on their side", "Roll them onto their side"),
                       encoding="utf-8")
     code, lines, _ = run_cli(capsys, "generate", "--check")
     assert code == 1
-    assert {Path(line.split(": ")[0]).name for line in lines} == {"help.md", "00-how-this-course-works.ipynb"}
+    assert {Path(line.split(": ")[0]).name for line in lines} == carriers
     assert run_cli(capsys, "generate")[0] == 0
     assert "Roll them onto their side" in (course / "book" / "help.md").read_text(encoding="utf-8")
 
