@@ -20,7 +20,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 # Module 0 says "about ten minutes"; with its bank at 8 questions (issue #8) the estimate is 17.
 PENDING = {
     "00-how-this-course-works": "Module 0/1 text pending (issue #8)",
-    "01-biology-of-opioid-dependence": "Module 0/1 text pending (issue #8)",
 }
 TOLERANCE_MINUTES = 5
 
