@@ -191,7 +191,7 @@ def test_show_answer_reveals_and_never_scores(browser, book_server, intro_bank):
 
 
 def test_multiple_select_has_no_partial_credit(browser, book_server, intro_bank):
-    q = intro_bank.question("person-first-phrases")
+    q = intro_bank.question("accurate-phrases")
     with _open_intro(browser, book_server) as (context, page, watch):
         answer(page, BANK, q, ["a", "b"])
         assert verdict(page, BANK, q.id) == "Not quite."
@@ -296,8 +296,8 @@ def test_answers_survive_reload_and_reset_clears_them(browser, book_server, intr
     with _open_intro(browser, book_server) as (context, page, watch):
         answer(page, BANK, intro_bank.question("helpline-number"), "b")       # wrong
         answer(page, BANK, intro_bank.question("lifeline-988"), "true")       # right
-        answer(page, BANK, intro_bank.question("person-first-phrases"), ["a", "c"])  # wrong
-        answer(page, BANK, intro_bank.question("person-first-phrases"), ["a", "b", "c"])  # right
+        answer(page, BANK, intro_bank.question("accurate-phrases"), ["a", "c"])  # wrong
+        answer(page, BANK, intro_bank.question("accurate-phrases"), ["a", "b", "c"])  # right
         answer(page, BANK, intro_bank.question("rate-2020"), "21,4")          # right
         answer(page, BANK, intro_bank.question("rate-fold-change"), "9")      # wrong, high
         before = quiz_state(page, BANK)
@@ -305,7 +305,7 @@ def test_answers_survive_reload_and_reset_clears_them(browser, book_server, intr
         saved = json.loads(stored(page, BANK))
         assert saved["version"] == 2 and saved["bank"] == BANK and saved["bank_version"] == bank_version(intro_bank)
         VALIDATOR.validate(saved)
-        rec = saved["questions"]["person-first-phrases"]
+        rec = saved["questions"]["accurate-phrases"]
         assert {k: rec[k] for k in ("objective", "attempts", "verdict", "revealed")} == {
             "objective": "LO2", "attempts": 2, "verdict": "correct", "revealed": False}
         assert sorted(rec["response"]) == ["a", "b", "c"]
@@ -316,7 +316,7 @@ def test_answers_survive_reload_and_reset_clears_them(browser, book_server, intr
         wait_for_quiz(page, BANK)
         after = quiz_state(page, BANK)
         assert after == before
-        assert after["forms"]["person-first-phrases"]["attempts"] == "Attempts: 2"
+        assert after["forms"]["accurate-phrases"]["attempts"] == "Attempts: 2"
         assert after["forms"]["rate-2020"]["values"] == ["21,4"]
         assert after["forms"]["helpline-number"]["checked"] == [f"rsq-{BANK}-helpline-number-b"]
         assert "Not quite." in after["forms"]["rate-fold-change"]["feedback"]
@@ -539,7 +539,7 @@ GARBAGE = [
     _v2({"helpline-number": _r(attempts=1.5)}),
     _v2({"helpline-number": _r(revealed="no")}),
     _v2({"helpline-number": _r(first_attempt="yesterday")}),
-    _v2({"person-first-phrases": _r(response="a")}),
+    _v2({"accurate-phrases": _r(response="a")}),
     _v2({"rate-2020": _r(response=21.4)}),
     '{"version": 2, "questions": {"helpline-number": "correct", "rate-2020": null, "lifeline-988": []}}',
     _v2({"__proto__": _r()}),
@@ -599,7 +599,7 @@ def test_format_1_answers_are_migrated_once(browser, book_server, intro_bank):
     v1 = json.dumps({"version": 1, "questions": {
         "helpline-number": {"attempts": 2, "latest": "correct", "response": "a"},
         "rate-2020": {"attempts": 1, "latest": "correct", "response": "30"},        # the stored verdict lies
-        "person-first-phrases": {"attempts": 1, "latest": None, "response": None},  # after Try again
+        "accurate-phrases": {"attempts": 1, "latest": None, "response": None},  # after Try again
     }})
     with open_page(browser, book_server) as (context, page, watch):
         context.add_init_script(
@@ -611,7 +611,7 @@ def test_format_1_answers_are_migrated_once(browser, book_server, intro_bank):
         assert attempts(page, BANK, "helpline-number") == "Attempts: 2"
         assert verdict(page, BANK, "rate-2020") == "Not quite."
         assert page.input_value(f"#rsq-{BANK}-rate-2020-input") == "30"
-        assert attempts(page, BANK, "person-first-phrases") == "Attempts: 1"
+        assert attempts(page, BANK, "accurate-phrases") == "Attempts: 1"
         assert score(page, BANK) == 1
         assert page.evaluate("(k) => localStorage.getItem(k)", V1_PREFIX + BANK) is None
         saved = json.loads(stored(page, BANK))

@@ -76,7 +76,7 @@ def test_receptor_stored_html_has_the_notice_and_disabled_sliders():
     assert notice.get_text() == receptor.RUN_NOTICE == (
         "Run this cell to use the sliders here (JupyterLab), or use them in the course book.")
     sliders = soup.select("input[type=range]")
-    assert len(sliders) == 2 and all(s.has_attr("disabled") for s in sliders)
+    assert len(sliders) == 4 and all(s.has_attr("disabled") for s in sliders)
     assert not problems(html)
     assert "&lt;b&gt;" in run_notice_html("<b>")  # escaped
 

@@ -97,19 +97,19 @@ def test_show_answer_reveals_and_the_question_never_scores(quiz):
 
 
 def test_verdict_is_not_printed_twice():
-    """Bank feedback that starts with the verdict ("Not quite. 6-MAM ...") is shown once."""
+    """Bank feedback that starts with the verdict ("Not quite. That would be ...") is shown once."""
     bank = load_bank("01-biology")
     quiz = quiz_widget(bank)
-    quiz.answer("heroin-metabolites", "b")
-    text = re.sub(r"<[^>]+>", " ", quiz.question("heroin-metabolites").feedback.value)
-    assert text.count("Not quite") == 1 and "6-MAM still carries" in text
-    quiz.answer("synthetic-fold-change", "17.8")
-    text = re.sub(r"<[^>]+>", " ", quiz.question("synthetic-fold-change").feedback.value)
-    assert text.count("Correct") == 1 and "17.8 / 1.0" in text
+    quiz.answer("dsm-severity-case", "c")
+    text = re.sub(r"<[^>]+>", " ", quiz.question("dsm-severity-case").feedback.value)
+    assert text.count("Not quite") == 1 and "tolerance is excluded only" in text
+    quiz.answer("synthetic-fold-2015-2020", "5.7")
+    text = re.sub(r"<[^>]+>", " ", quiz.question("synthetic-fold-2015-2020").feedback.value)
+    assert text.count("Correct") == 1 and "17.8 / 3.1" in text
 
 
 def test_multiple_select_needs_exact_set_and_gives_feedback_per_option(quiz):
-    w = quiz.question("person-first-phrases")
+    w = quiz.question("accurate-phrases")
     q = w.question
     text = {o.id: o.text for o in q.options}
     quiz.answer(q.id, ["a"])

@@ -81,7 +81,7 @@ def test_order_is_fixed_idempotent_and_per_question():
     assert arrange(arrange(bank)) == arrange(bank)
     # pinned: a change to the ordering function would silently change every stored output
     assert display_order(bank, bank.question("medication-is-treatment")) == ["b", "a", "c"]
-    assert display_order(bank, bank.question("person-first-phrases")) == ["a", "e", "c", "b", "d"]
+    assert display_order(bank, bank.question("accurate-phrases")) == ["e", "a", "b", "f", "c", "d"]
     # another question's edit leaves this question's order alone
     edited = bank.model_copy(update={"questions": [bank.questions[0]] + list(reversed(bank.questions[1:]))})
     assert display_order(edited, edited.question("medication-is-treatment")) == ["b", "a", "c"]
