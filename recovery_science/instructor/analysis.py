@@ -606,10 +606,10 @@ def plot_difficulty_discrimination(items: pd.DataFrame, ax=None):
     ax.scatter(ok["difficulty"], ok["point_biserial"], marker="o", color="#1f5f99", label="no flag", zorder=3)
     ax.scatter(bad["difficulty"], bad["point_biserial"], marker="^", s=60, color="#b8420f", label="flagged",
                zorder=3)
-    for row in items.itertuples():
-        if not math.isnan(row.point_biserial):
-            ax.annotate(row.question, (row.difficulty, row.point_biserial), textcoords="offset points",
-                        xytext=(5, 4), fontsize=8)
+    drawn = items[items["point_biserial"].notna()].sort_values(["difficulty", "question"])
+    for k, row in enumerate(drawn.itertuples()):  # labels of neighbours alternate above and below
+        ax.annotate(row.question, (row.difficulty, row.point_biserial), textcoords="offset points",
+                    xytext=(5, 5 if k % 2 == 0 else -12), fontsize=8)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-1.02, 1.02)
     ax.set_xlabel("Difficulty: share of students correct")
