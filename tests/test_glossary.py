@@ -91,10 +91,19 @@ def prose(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     return masked, links
 
 
+SHARED_BLOCK = re.compile(r"<!-- shared:([a-z0-9-]+):start -->.*?<!-- shared:\1:end -->", re.S)
+
+
 def module_cells(path: Path) -> list[str]:
-    """The Markdown cells a reader reads (the generated References cell left out)."""
+    """The Markdown cells a reader reads (the generated References cell left out). A shared block
+    (recovery_science.snippets) is blanked out, same length: it is the same text in every module,
+    so a term's first use in the module's own words is the one that carries the link."""
     nb = nbformat.read(path, as_version=4)
-    return [c.source for c in nb.cells if c.cell_type == "markdown" and not c.source.startswith("## References")]
+    return [
+        SHARED_BLOCK.sub(lambda m: " " * len(m.group(0)), c.source)
+        for c in nb.cells
+        if c.cell_type == "markdown" and not c.source.startswith("## References")
+    ]
 
 
 def first_uses(cells: list[str]) -> dict[str, tuple[int, int, int, str | None]]:

@@ -17,10 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 # Overviews still being rewritten for issue #8; the integrator removes an entry once the overview
 # states its estimate (strict: an entry no longer needed fails).
-# Module 0 says "about ten minutes"; with its bank at 8 questions (issue #8) the estimate is 17.
-PENDING = {
-    "00-how-this-course-works": "Module 0/1 text pending (issue #8)",
-}
+PENDING: dict[str, str] = {}
 TOLERANCE_MINUTES = 5
 
 
