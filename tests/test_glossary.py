@@ -17,8 +17,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 GLOSSARY_MD = ROOT / "book" / "glossary.md"
 LINK_TARGET = "../book/glossary.md#"
 
-# How each term reads in the text (case-insensitive). A new term needs its entry here.
-TERMS = {
+# How a term reads in the text (case-insensitive), where the glossary heading alone is not enough:
+# a term not listed here is found by its heading (see glossary_terms), plural "s" allowed.
+PATTERNS = {
     "term-6-monoacetylmorphine-6-MAM": r"6-monoacetylmorphine",
     "term-Active-metabolite": r"active metabolites?",
     "term-Agonist": r"\b(?:full )?agonists?\b",
@@ -59,7 +60,34 @@ TERMS = {
     "term-Tolerance": r"\btolerance\b",
     "term-Ventral-tegmental-area-VTA": r"\bventral tegmental area\b",
     "term-Withdrawal": r"\bwithdrawal\b",
+    "term-Corticotropin-releasing-factor-CRF": r"\bcorticotropin-releasing factor\b",
+    "term-Desensitisation": r"\bdesensiti[sz]ation\b",
+    "term-Dynorphin": r"\bdynorphins?\b",
+    "term-Neonatal-opioid-withdrawal-syndrome-NOWS": r"\bneonatal opioid withdrawal syndrome\b",
+    "term-Nitazenes": r"\bnitazenes?\b",
 }
+
+
+def glossary_terms() -> dict[str, str]:
+    """Anchor -> pattern for every term of book/glossary.md's glossary block (anchors as Sphinx
+    makes them: "term-" + the heading, runs of other characters as "-"). A heading's
+    parenthesised abbreviation is not part of its pattern: "Locus coeruleus" reads as
+    r"\\blocus coeruleus(?:es|s)?\\b"."""
+    text = GLOSSARY_MD.read_text(encoding="utf-8")
+    block = re.search(r"^```\{glossary\}\n(.*?)^```", text, re.S | re.M)
+    assert block, "book/glossary.md has no glossary block"
+    terms = {}
+    for line in block.group(1).splitlines():
+        if not line.strip() or line[0].isspace():
+            continue
+        anchor = "term-" + re.sub(r"[^A-Za-z0-9]+", "-", line.strip()).strip("-")
+        words = re.sub(r"\s*\([^)]*\)\s*$", "", line.strip())
+        default = r"\b" + re.escape(words).replace(r"\ ", " ") + r"(?:es|s)?\b"
+        terms[anchor] = PATTERNS.get(anchor, default)
+    return terms
+
+
+TERMS = glossary_terms()
 # Words a module uses in another sense than the glossary's: (notebook stem, anchor).
 NOT_THE_TERM = {
     ("00-how-this-course-works", "term-Tolerance"): "the grading tolerance of numeric questions",
