@@ -426,8 +426,9 @@ def load_results(folder: str | Path, banks: Mapping[str, Bank] | str | Path | No
         notes.append(f"{invalid} stored answer{'s' if invalid != 1 else ''} cannot be graded against the "
                      "quizzes as they are now (scored 0)")
     for bank_id, names in sorted(skipped.items()):
-        notes.append(f"skipped the quiz “{bank_id}”, which this course does not have "
-                     f"(in {', '.join(sorted(names))})")
+        names = sorted(names)
+        where = ", ".join(names) if len(names) <= 3 else f"{len(names)} files: {', '.join(names[:3])}, ..."
+        notes.append(f"skipped the quiz “{bank_id}”, which this course does not have (in {where})")
     if len(files) < FEW_STUDENTS:
         notes.append(f"only {len(files)} students: with fewer than {FEW_STUDENTS}, difficulty and "
                      "discrimination move a lot with each answer; read the flags with care")
