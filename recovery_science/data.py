@@ -28,10 +28,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Optional, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Optional, get_args, get_origin
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .paths import data_dir
@@ -142,10 +151,51 @@ class DeathCountRow(_Row):
     rx_opioids: Optional[Count] = None
 
 
+Hours = Annotated[float, Field(ge=0, le=24 * 30, allow_inf_nan=False)]
+Days = Annotated[float, Field(ge=0, le=365, allow_inf_nan=False)]
+_Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class WithdrawalTimelineRow(_Row):
+    """The time course of opioid withdrawal as one source states it (Module 2): one source per row.
+
+    Times are counted from the last dose (hours); ``eases_d_*`` is the span over which the acute
+    symptoms ease or resolve (days), counted from what ``eases_counted_from`` names, because the
+    sources count it differently. A blank cell is a value the source does not give; nothing is
+    derived. ``source_key`` is a key of book/references.bib. There is no single key column: a
+    source can give more than one opioid type (tests check that a pair never repeats)."""
+
+    key: ClassVar[str | None] = None
+
+    opioid_type: Literal["short-acting", "long-acting", "buprenorphine", "precipitated by buprenorphine"]
+    source_key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$")]
+    onset_h_min: Optional[Hours] = None
+    onset_h_max: Optional[Hours] = None
+    peak_h_min: Optional[Hours] = None
+    peak_h_max: Optional[Hours] = None
+    eases_d_min: Optional[Days] = None
+    eases_d_max: Optional[Days] = None
+    eases_counted_from: Optional[Literal["last dose", "onset", "peak"]] = None
+    note: _Words
+
+    @model_validator(mode="after")
+    def _ranges_and_counting(self) -> "WithdrawalTimelineRow":
+        for low, high in (("onset_h_min", "onset_h_max"), ("peak_h_min", "peak_h_max"), ("eases_d_min", "eases_d_max")):
+            a, b = getattr(self, low), getattr(self, high)
+            if (a is None) != (b is None):
+                raise ValueError(f"give both {low} and {high}, or neither")
+            if a is not None and a > b:
+                raise ValueError(f"{low} ({a}) is larger than {high} ({b})")
+        if (self.eases_d_min is None) != (self.eases_counted_from is None):
+            raise ValueError("eases_counted_from is needed exactly when eases_d_min/eases_d_max are given")
+        return self
+
+
 #: dataset name (as in data/datasets.yaml) -> its row model
 ROW_MODELS: dict[str, type[_Row]] = {
     "us_opioid_death_rates": DeathRateRow,
     "us_opioid_death_counts": DeathCountRow,
+    "withdrawal_timeline": WithdrawalTimelineRow,
 }
 
 
@@ -331,7 +381,9 @@ def _dtype(annotation) -> str:
     base, optional = _base_type(annotation)
     if base is int:
         return "Int64" if optional else "int64"
-    return "float64"
+    if base is float:
+        return "float64"
+    return "string"  # a text column (str or a Literal of words)
 
 
 def _cell_message(err: dict, raw: str) -> str:
@@ -455,7 +507,10 @@ def _parse_csv_bytes(
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 column = str(err["loc"][0]) if err["loc"] else None
-                add(start, column, _cell_message(err, raw.get(column, "")))
+                if column is None:  # a rule about the whole row (a model validator)
+                    add(start, None, str(err["msg"]).removeprefix("Value error, "))
+                else:
+                    add(start, column, _cell_message(err, raw.get(column, "")))
             continue
         if key is not None:
             k = getattr(record, key)
@@ -713,6 +768,7 @@ __all__ = [
     "DeathCountRow",
     "DeathRateRow",
     "ROW_MODELS",
+    "WithdrawalTimelineRow",
     "check_csv",
     "check_dataset",
     "datasets",
