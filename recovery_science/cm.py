@@ -372,6 +372,14 @@ def summary_text(cmp: dict[str, Any]) -> str:
     )
 
 
+def _mean(values: list[float]) -> float:
+    # a plain left-to-right sum, as cm.js (Python 3.12's sum() of floats is compensated)
+    total = 0.0
+    for v in values:
+        total = total + v
+    return total / len(values)
+
+
 def cost_text(cmp: dict[str, Any], participants, cohort: dict[str, Any] | None = None) -> str:
     """The cost line: exact for ``participants`` people with this sequence, and (with ``cohort``:
     ``{"simulated", "seed", "p_negative", "p_missed", "escalating": [...], "fixed": [...]}``) the
@@ -381,8 +389,7 @@ def cost_text(cmp: dict[str, Any], participants, cohort: dict[str, Any] | None =
     text = (f"Cost for {n} participants with exactly this sequence: escalating {money(a * n)}, "
             f"fixed {money(b * n)}.")
     if cohort is not None:
-        mean_a = sum(cohort["escalating"]) / len(cohort["escalating"])
-        mean_b = sum(cohort["fixed"]) / len(cohort["fixed"])
+        mean_a, mean_b = _mean(cohort["escalating"]), _mean(cohort["fixed"])
         text += (
             f" Expected cost from {cohort['simulated']} simulated participants (seed {cohort['seed']}, "
             f"p(negative) {_fixed(cohort['p_negative'], 2)}, p(missed) {_fixed(cohort['p_missed'], 2)}): "
@@ -396,7 +403,8 @@ def cohort(schedule, seed, simulated, visits, p_negative, p_missed=0.0) -> dict[
     """A simulated cohort's costs under the schedule and under its fixed equivalent (same draws)."""
     fixed = fixed_equivalent(schedule, visits)
     return {
-        "simulated": simulated, "seed": seed, "p_negative": p_negative, "p_missed": p_missed,
+        "simulated": _whole_in("participants", simulated, 1), "seed": _seed(seed),
+        "p_negative": _probability("p_negative", p_negative), "p_missed": _probability("p_missed", p_missed),
         "escalating": cohort_costs(schedule, seed, simulated, visits, p_negative, p_missed),
         "fixed": cohort_costs(fixed, seed, simulated, visits, p_negative, p_missed),
     }
@@ -464,11 +472,15 @@ def alt_text(schedule=None, results=None, **simulation) -> str:
     """The exact alt text of :func:`plot_compare` for the same arguments."""
     schedule, results = _resolve(schedule, results, simulation.get("seed"), simulation.get("visits"),
                                  simulation.get("p_negative"), simulation.get("p_missed"))
-    cmp = comparison(schedule, results)
-    weeks = -(-len(results) // VISITS_PER_WEEK)
+    return alt_text_for(comparison(schedule, results), VISITS_PER_WEEK)
+
+
+def alt_text_for(cmp: dict[str, Any], per_week: int) -> str:
+    """The chart's text alternative for a :func:`comparison` (cm.js's ``altText`` says the same)."""
+    weeks = -(-cmp["visits"] // per_week)
     return (
-        f"Line chart of cumulative voucher earnings in US dollars against week, over {len(results)} visits "
-        f"({VISITS_PER_WEEK} a week, {weeks} weeks): {cmp['negatives']} negative, {cmp['positives']} positive "
+        f"Line chart of cumulative voucher earnings in US dollars against week, over {cmp['visits']} visits "
+        f"({per_week} a week, {weeks} weeks): {cmp['negatives']} negative, {cmp['positives']} positive "
         f"and {cmp['missed']} missed tests, the positive and missed ones marked along the bottom. "
         "The escalating schedule ends at "
         f"{money(_last(cmp['escalating']['cumulative']))} and the fixed schedule "
