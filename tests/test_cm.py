@@ -37,7 +37,7 @@ def test_the_escalating_preset_is_the_documented_one():
     assert cm.PARAMS["presets"]["escalating"]["label"].endswith("(illustrative amounts)")
     # the population and the sources say the amounts are not a published schedule, and no OUD schedule
     assert "NOT the published ones" in cm.PARAMS["presets"]["escalating"]["sources"]
-    assert "No published schedule for opioid use disorder was verified" in cm.PARAMS["presets"]["escalating"]["sources"]
+    assert "were not verified, for cocaine or for opioids" in cm.PARAMS["presets"]["escalating"]["sources"]
 
 
 # --- hand-computed sequences -----------------------------------------------------------------
