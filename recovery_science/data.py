@@ -191,11 +191,48 @@ class WithdrawalTimelineRow(_Row):
         return self
 
 
+#: How strongly the evidence in one row of the behavioural evidence table supports adding the
+#: approach for people with OUD, in order from most to least (Module 3 explains each level).
+EVIDENCE_STRENGTHS = (
+    "added benefit shown",
+    "mixed",
+    "no added benefit shown",
+    "too little evidence",
+    "evidence not specific to OUD",
+)
+EvidenceStrength = Literal[EVIDENCE_STRENGTHS]  # the same words, as a type
+
+
+class BehaviouralEvidenceRow(_Row):
+    """One finding about a behavioural approach (Module 3): one row per approach, outcome,
+    population and source. ``strength_for_oud`` is a word from :data:`EVIDENCE_STRENGTHS`;
+    ``source_key`` is a key of book/references.bib; ``n_studies`` and ``n_participants`` are the
+    numbers behind this row's result where the source gives them (blank where it does not)."""
+
+    key: ClassVar[str | None] = "id"
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")]
+    approach: _Words
+    targets: _Words
+    added_to: _Words
+    comparison: _Words
+    outcome: _Words
+    population: _Words
+    design: _Words
+    n_studies: Optional[Annotated[int, Field(ge=1)]] = None
+    n_participants: Optional[Annotated[int, Field(ge=1)]] = None
+    finding: _Words
+    strength_for_oud: EvidenceStrength
+    source_key: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*$")]
+    year: Year
+
+
 #: dataset name (as in data/datasets.yaml) -> its row model
 ROW_MODELS: dict[str, type[_Row]] = {
     "us_opioid_death_rates": DeathRateRow,
     "us_opioid_death_counts": DeathCountRow,
     "withdrawal_timeline": WithdrawalTimelineRow,
+    "behavioural_evidence": BehaviouralEvidenceRow,
 }
 
 
@@ -759,6 +796,8 @@ def readme_with_table(readme: str, table: str) -> str:
 
 
 __all__ = [
+    "BehaviouralEvidenceRow",
+    "EVIDENCE_STRENGTHS",
     "DATASET_FIELDS",
     "CellSource",
     "Dataset",
