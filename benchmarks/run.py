@@ -21,6 +21,18 @@ build, notebooks, pages, tests; after ``--``, arguments for pytest in the tests 
   transferred, and keeps every JSON report in the printed folder. ``RS_LIGHTHOUSE_RUNS`` sets the
   runs per page, ``RS_LIGHTHOUSE_PAGES`` (comma-separated substrings) picks pages, and
   ``RS_BOOK_HTML`` reuses a built ``_build/html`` instead of building.
+- ready: "the quiz and tools are usable within a second of first paint" (issue 13). Each page
+  with a quiz or a tool (a "run this cell" notice in its HTML: module pages) served
+  gzip-compressed, opened in Debian's Chromium through Playwright as a phone (390x844, touch) with
+  Lighthouse's mobile throttling applied (150 ms round trip, 1.6 Mbit/s down, CPU 4x slower), cold
+  cache, ``RS_READY_RUNS`` times (default 5); prints the median first contentful paint
+  (PerformanceObserver "paint"), DOMContentLoaded, the moment every quiz and tool on the page is
+  interactive (READY_JS: every "run this cell" notice gone, inputs enabled, class rs-ready), and
+  ready minus first paint (negative: usable before the first paint).
+  ``RS_BOOK_HTML`` as above; ``RS_READY_PAGES`` picks pages.
+
+Each timed row ends with the 1-minute load average when it was taken (the machine may be shared:
+compare figures taken at similar load).
 """
 
 from __future__ import annotations
@@ -100,7 +112,7 @@ def test_suite_by_module(out: Path, pytest_args: list[str]) -> None:
         print(f"  {name:50s} {seconds:7.1f} s")
 
 
-SECTIONS = ("build", "notebooks", "pages", "tests", "lighthouse")
+SECTIONS = ("build", "notebooks", "pages", "tests", "lighthouse", "ready")
 
 
 def main(argv: list[str]) -> None:
@@ -123,14 +135,17 @@ def main(argv: list[str]) -> None:
         page_weights(out)
     if "tests" in wanted:
         test_suite_by_module(out, pytest_args)
-    if "lighthouse" in wanted:
+    if wanted & {"lighthouse", "ready"}:
         html_dir = out / "_build" / "html"
         reuse = os.environ.get("RS_BOOK_HTML")
         if reuse:
             html_dir = Path(reuse).resolve()
         elif not html_dir.is_dir():
             timed(build + ["--all"])
-        lighthouse(html_dir, out / "lighthouse")
+        if "lighthouse" in wanted:
+            lighthouse(html_dir, out / "lighthouse")
+        if "ready" in wanted:
+            ready(html_dir)
 
 
 def bench_notebooks(out: Path) -> None:
@@ -222,7 +237,8 @@ def lighthouse(html_dir: Path, reports: Path) -> None:
     server, base = serve_gzip(html_dir)
     env = {**os.environ, "CHROME_PATH": chrome}
     print(f"\nLighthouse (mobile, gzip, median of {runs}); reports in {reports}")
-    print(f"{'page':45s} {'perf':>4s} {'a11y':>4s} {'b-p':>4s} {'FCP s':>6s} {'LCP s':>6s} {'TBT ms':>7s} {'KiB':>7s}")
+    print(f"{'page':45s} {'perf':>4s} {'a11y':>4s} {'b-p':>4s} {'FCP s':>6s} {'LCP s':>6s} {'TBT ms':>7s} {'KiB':>7s} "
+          f"{'load':>5s}")
     try:
         for rel in pages:
             rows = []
@@ -252,7 +268,101 @@ def lighthouse(html_dir: Path, reports: Path) -> None:
                 continue
             med = [statistics.median(col) for col in zip(*rows, strict=True)]
             print(f"{rel:45s} {med[0]:4.0f} {med[1]:4.0f} {med[2]:4.0f} {med[3]:6.1f} {med[4]:6.1f} "
-                  f"{med[5]:7.0f} {med[6]:7.0f}", flush=True)
+                  f"{med[5]:7.0f} {med[6]:7.0f} {os.getloadavg()[0]:5.2f}", flush=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# Installed before any page script (Playwright's add_init_script): records the first contentful
+# paint, DOMContentLoaded, the colour theme set at the first animation frame (before the first
+# paint), and the first moment at which every quiz and tool on the page is interactive, as
+# quiz.js, emax.js and the other tools' scripts leave them: no "run this cell" notice
+# (.rs-run-notice) left, no disabled fieldset or slider, every quiz and Emax box marked rs-ready.
+# Shared with tests/test_first_paint.py, which asserts the outcome, not times.
+READY_JS = """(() => {
+  const rs = window.__rsTiming = {fcp: null, dcl: null, ready: null, firstFrameTheme: null, widgets: 0};
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') rs.fcp = e.startTime;
+    }).observe({type: 'paint', buffered: true});
+  } catch (e) { /* no paint timing: fcp stays null */ }
+  requestAnimationFrame(() => {
+    rs.firstFrameTheme = document.documentElement ? document.documentElement.dataset.theme || null : null;
+  });
+  document.addEventListener('DOMContentLoaded', () => { rs.dcl = performance.now(); });
+  const usable = () => {
+    if (document.readyState === 'loading' || !document.querySelector('.rs-ready')) return false;
+    if (document.querySelector('.rs-run-notice, fieldset[disabled], input[type=range]:disabled')) return false;
+    for (const w of document.querySelectorAll('.rs-quiz, .rs-emax')) {
+      if (!w.classList.contains('rs-ready')) return false;
+    }
+    rs.widgets = document.querySelectorAll('.rs-ready').length;
+    return true;
+  };
+  const observer = new MutationObserver(() => {
+    if (rs.ready === null && usable()) { rs.ready = performance.now(); observer.disconnect(); }
+  });
+  observer.observe(document, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ['class', 'disabled']});
+})();"""
+
+# Lighthouse 12's mobile throttling (constants.throttling.mobileSlow4G, as DevTools applies it)
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE_NETWORK = {"offline": False, "latency": 150 * 3.75, "downloadThroughput": 1.6 * 1024 * 1024 * 0.9 / 8,
+                 "uploadThroughput": 750 * 1024 * 0.9 / 8}
+PHONE_CPU_SLOWDOWN = 4
+
+
+def ready(html_dir: Path) -> None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("ready: Playwright is not installed; section skipped")
+        return
+    chrome = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    runs = int(os.environ.get("RS_READY_RUNS", "5"))
+    wanted = [w for w in os.environ.get("RS_READY_PAGES", "").split(",") if w]
+    pages = sorted(str(p.relative_to(html_dir)) for p in html_dir.rglob("*.html")
+                   if "_static" not in p.parts and "rs-run-notice" in p.read_text(encoding="utf-8"))
+    pages = [p for p in pages if not wanted or any(w in p for w in wanted)]
+    server, base = serve_gzip(html_dir)
+    print(f"\nQuiz and tools ready (phone, Lighthouse's mobile throttling applied, gzip, cold cache, "
+          f"median of {runs}); ms from navigation start")
+    print(f"{'page':45s} {'FCP':>6s} {'DCL':>6s} {'ready':>6s} {'ready-FCP':>9s} {'widgets':>7s} {'load':>5s}")
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chrome, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                                               "--disable-background-networking", "--disable-component-update",
+                                               "--disable-sync"])
+            for rel in pages:
+                rows = []
+                for _ in range(runs):
+                    context = browser.new_context(**PHONE)
+                    try:
+                        context.add_init_script(READY_JS)
+                        page = context.new_page()
+                        cdp = context.new_cdp_session(page)
+                        cdp.send("Network.enable")
+                        cdp.send("Network.emulateNetworkConditions", PHONE_NETWORK)
+                        cdp.send("Emulation.setCPUThrottlingRate", {"rate": PHONE_CPU_SLOWDOWN})
+                        page.goto(f"{base}/{rel}", wait_until="load", timeout=120_000)
+                        page.wait_for_function("() => window.__rsTiming.ready !== null"
+                                               " && window.__rsTiming.fcp !== null",
+                                               timeout=60_000)
+                        t = page.evaluate("() => window.__rsTiming")
+                        rows.append((t["fcp"], t["dcl"], t["ready"], t["ready"] - t["fcp"], t["widgets"]))
+                    except Exception as exc:  # a page that never becomes ready: say so, go on
+                        print(f"{rel:45s} run failed: {str(exc).splitlines()[0][:80]}")
+                    finally:
+                        context.close()
+                if not rows:
+                    continue
+                med = [statistics.median(col) for col in zip(*rows, strict=True)]
+                print(f"{rel:45s} {med[0]:6.0f} {med[1]:6.0f} {med[2]:6.0f} {med[3]:9.0f} {med[4]:7.0f} "
+                      f"{os.getloadavg()[0]:5.2f}", flush=True)
+            browser.close()
     finally:
         server.shutdown()
         server.server_close()

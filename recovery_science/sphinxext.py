@@ -17,7 +17,8 @@ cross-references and warns (an error under ``-W``) when a page has no such ancho
 It also tidies the theme's chrome (one search control, no doubled page title) and keeps button
 labels out of search-result snippets, and keeps pages light on a phone (issue 13): the theme's
 icons are written into each page as inline SVG at build time instead of by its 1.4 MiB
-``fontawesome.js``, and MathJax loads only on pages that show math; see the functions below.
+``fontawesome.js``, MathJax loads only on pages that show math, and no script in a page's head
+blocks its first paint (:func:`fast_head`); see the functions below.
 """
 
 from __future__ import annotations
@@ -298,22 +299,203 @@ def inline_icons(html: str, missing: set[str] | None = None) -> str:
     return _FA_SCRIPT.sub("", _FA_ELEMENT.sub(replace, html))
 
 
-def _icons_at_build_time(app, exception) -> None:
+def _rewrite_pages(app, exception) -> None:
+    """After the build, on every page: icons as inline SVG (:func:`inline_icons`) and a head that
+    does not block the first paint (:func:`fast_head`); the theme's stylesheet without its icon
+    font's glyph rules (:func:`trim_theme_css`)."""
     if exception is not None or app.builder.format != "html":
         return
+    outdir = Path(app.outdir)
+    options = outdir / "_static" / "documentation_options.js"
+    options_js = options.read_text(encoding="utf-8") if options.is_file() else None
+    theme = outdir / "_static" / "styles" / "theme.css"
+    # the course's own scripts: those in its html_static_path (book/_static), not the theme's
+    # (extensions add their own folders to html_static_path as absolute paths)
+    own = tuple(sorted({p.name for d in app.config.html_static_path if not Path(d).is_absolute()
+                        for p in (Path(app.confdir) / d).glob("*.js")}))
+    only_basic = theme.is_file() and _ONLY_BASIC_CSS.fullmatch(theme.read_text(encoding="utf-8")) is not None
     missing: set[str] = set()
-    for page in Path(app.outdir).rglob("*.html"):
+    problems: set[str] = set()
+    for page in outdir.rglob("*.html"):
         if "_static" in page.parts:
             continue
         text = page.read_text(encoding="utf-8")
-        if "fa-" not in text:
-            continue
-        new = inline_icons(text, missing)
+        new = inline_icons(text, missing) if "fa-" in text else text
+        new = fast_head(new, options_js, problems, basic_css=only_basic, own=own)
         if new != text:
             page.write_text(new, encoding="utf-8")
     for icon in sorted(missing):
         logger.warning("icon %s is not vendored: add it to FA_ICONS in book/_static/vendor/update.sh "
                        "and run that script", icon)
+    for problem in sorted(problems):
+        logger.warning("%s (recovery_science/sphinxext.py, fast_head; book/_static/vendor/README.md)", problem)
+    theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if theme_css.is_file():
+        theme_css.write_text(trim_theme_css(theme_css.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# -- A head that does not block the first paint --------------------------------------------------
+#
+# The theme and the extensions put a dozen plain <script src> tags in <head>: the browser stops
+# parsing, and painting, until each one is fetched and run (Lighthouse: ~1 s of render-blocking
+# scripts on a phone). None of them needs to run before the page is parsed: each starts on
+# DOMContentLoaded or at once if the document is parsed already (Sphinx's _ready, copybutton's
+# runWhenDOMLoaded, togglebutton's, the theme's, quiz.js/emax.js/progress.js start()), so they get
+# ``defer``: fetched in parallel, run in document order after parsing, before DOMContentLoaded.
+# The course's own scripts (book/_static: quiz.js, emax.js, progress.js) come first among them, so
+# that the quiz and the tools do not wait for the theme's scripts (issue 13: usable within a second
+# of first paint; ``benchmarks/run.py ready``).
+# What has to stay as it is:
+# - the theme's colour-mode script (inline, first in <head>): it sets data-mode/data-theme before
+#   the first paint, so that a dark page never flashes light; inline scripts are never deferred;
+# - the inline scripts that only declare settings for a deferred script (togglebutton's hints,
+#   thebe's selectors): they still run first, in place;
+# - ``DOCUMENTATION_OPTIONS.pagename = ...`` needs documentation_options.js (300 bytes) before it:
+#   its content is written inline in its place instead of a blocking request. The inline scripts
+#   stay after the stylesheets: moved before them, the parser ran on while the CSS loaded and the
+#   quiz was usable sooner, but on a long page the first paint came later (benchmarks/run.py ready).
+# Also:
+# - Sphinx's search scripts and the search index (searchtools.js, language_data.js,
+#   searchindex.js, which grows with the book) load only on the search page unless the theme's
+#   search-as-you-type is on (the search button opens a form that goes to search.html). On the
+#   search page sphinx_highlight.js moves between searchtools.js and searchindex.js: deferred in
+#   its usual place it would run before searchtools.js defines Search and highlight the previous
+#   query in the search page, and the query (run by searchindex.js) needs it defined.
+# - the theme's <link rel="preload" as="script"> for bootstrap.js and its own script (deferred at
+#   the end of <body> already) are dropped: fetched at high priority, they competed with the
+#   stylesheets the first paint waits for.
+# - styles/theme.css holds only ``@import "../basic.css"`` (one more round trip before any paint):
+#   the page links basic.css itself.
+# - sphinx-design's stylesheet and script load only on pages that use sphinx-design (an sd- class).
+# An inline script that uses a name a deferred script defines, or one not known to be safe, fails
+# the build (a warning under -W) so that an upgrade of the theme or an extension cannot break a
+# page silently.
+
+_HEAD = re.compile(r"<head>.*?</head>", re.S)
+_SCRIPT = re.compile(r"[ \t]*<script\b([^>]*)>(.*?)</script>\n?", re.S)
+_SRC = re.compile(r"""\bsrc=["']([^"']+)["']""")
+_SEARCH_JS = re.compile(r"(^|/)(_static/searchtools\.js|_static/language_data\.js|searchindex\.js)(\?|$)")
+_PRELOAD_JS = re.compile(r"[ \t]*<link\s+rel=\"preload\"\s+as=\"script\"[^>]*>\n?")
+_THEME_CSS = re.compile(r"""(<link\s+href=")([^"]*?)_static/styles/theme\.css(\?[^"]*)?("\s+rel="stylesheet"\s*/?>)""")
+_ONLY_BASIC_CSS = re.compile(r"\s*(/\*.*?\*/\s*)*@import (url\()?\"\.\./basic\.css\"\)?;\s*", re.S)
+_DESIGN_CSS = re.compile(r"[ \t]*<link\b[^>]*_static/sphinx-design\.min\.css[^>]*>\n?")
+_USES_DESIGN = re.compile(r"""class=["'](?:[^"']*\s)?sd-""")
+# names defined by the deferred scripts (Sphinx, the theme, extensions, the course's own)
+_DEFERRED_GLOBALS = ("Documentation", "SphinxHighlight", "Search", "Scorer", "Stemmer", "stopwords",
+                     "ClipboardJS", "bootstrap", "initThebe", "_ready", "runWhenDOMLoaded",
+                     "RecoveryQuiz", "RecoveryEmax", "RecoveryProgress")
+_USES_DEFERRED = re.compile(r"\b(%s)\b" % "|".join(_DEFERRED_GLOBALS))
+# inline scripts known to need nothing deferred at the moment they run
+_SAFE_INLINE = (
+    re.compile(r"^document\.documentElement\.dataset\.mode = localStorage"),  # colour mode
+    re.compile(r"^((let|var|const) \w+ = (['\"])[^'\"]*\3;?\s*)+$"),  # settings: literals
+    re.compile(r"^\w+ = (['\"])[^'\"]*\1;?$"),  # kernelName = 'python3'
+    re.compile(r"^DOCUMENTATION_OPTIONS\.\w+ = [^;\n]*;?$"),
+    re.compile(r"^const DOCUMENTATION_OPTIONS = \{"),
+    re.compile(r'^document\.addEventListener\("DOMContentLoaded",'),  # SEARCH_SNIPPET_JS
+    re.compile(r"^// Activate the search field on page load\s+let searchInput = document\.querySelector"),
+)
+
+
+def _is_js(attrs: str) -> bool:
+    m = re.search(r"""\btype=["']([^"']*)["']""", attrs)
+    return m is None or m.group(1) in ("text/javascript", "application/javascript", "module")
+
+
+def fast_head(html: str, options_js: str | None = None, problems: set[str] | None = None,
+              basic_css: bool = False, own: tuple[str, ...] = ()) -> str:
+    """``html`` with no script blocking the first paint (see the comment above): every external
+    script in <head> deferred, documentation_options.js inline, search scripts on the search page
+    only (unless search-as-you-type), no script preloads, basic.css linked directly
+    (``basic_css``: the theme's theme.css only imports it), sphinx-design
+    only where used. A page rewritten already is left as it is. Inline scripts that might need a
+    deferred script are named in ``problems``."""
+    m = _HEAD.search(html)
+    if m is None or 'data-rs-head="fast"' in html:
+        return html
+    head = m.group(0)
+    search_page = "DOCUMENTATION_OPTIONS.pagename = 'search';" in html
+    as_you_type = "DOCUMENTATION_OPTIONS.search_as_you_type = false;" not in html
+    design = bool(_USES_DESIGN.search(html[m.end():]))
+    moved: list[str] = []
+    course: list[str] = []
+
+    def script(sm: re.Match) -> str:
+        attrs = sm.group(1)
+        src = _SRC.search(attrs)
+        if src is None:
+            return sm.group(0)
+        url = src.group(1)
+        if options_js and re.search(r"(^|/)_static/documentation_options\.js(\?|$)", url):
+            return f"    <script>{options_js.strip()}</script>\n"
+        if _SEARCH_JS.search(url) and not (search_page or as_you_type):
+            return ""
+        if "design-tabs.js" in url and not design:
+            return ""
+        tag = sm.group(0)
+        if not re.search(r"\b(async|defer)\b", attrs) and "type=\"module\"" not in attrs:
+            tag = tag.replace("<script", "<script defer", 1)
+        if search_page and re.search(r"(^|/)_static/sphinx_highlight\.js(\?|$)", url):
+            moved.append(tag)
+            return ""
+        if own and re.search(r"(^|/)_static/(%s)(\?|$)" % "|".join(map(re.escape, own)), url) and "defer" in tag:
+            course.append(tag)
+            return ""
+        return tag
+
+    head = _SCRIPT.sub(script, head)
+    if course:  # the course's own scripts first among the deferred ones
+        first = re.search(r"[ \t]*<script defer\b", head)
+        at = first.start() if first else head.index("</head>")
+        head = head[:at] + "".join(course) + head[at:]
+    if moved:  # just before searchindex.js, whose Search.setIndex runs the query
+        index = re.search(r"[ \t]*<script\b[^>]*\bsrc=\"[^\"]*searchindex\.js[^\"]*\"[^>]*></script>", head)
+        at = index.start() if index else head.index("</head>")
+        head = head[:at] + "".join(moved) + head[at:]
+    head = _PRELOAD_JS.sub("", head)
+    if basic_css:
+        head = _THEME_CSS.sub(lambda t: f"{t.group(1)}{t.group(2)}_static/basic.css{t.group(4)}", head)
+    if not design:
+        head = _DESIGN_CSS.sub("", head)
+    head = head.replace("<head>", '<head data-rs-head="fast">', 1)
+    html = html[:m.start()] + head + html[m.end():]
+    if problems is not None:
+        page = re.search(r"DOCUMENTATION_OPTIONS\.pagename = '([^']*)'", html)
+        name = page.group(1) if page else "a page"
+        for sm in _SCRIPT.finditer(html):
+            attrs, body = sm.group(1), sm.group(2).strip()
+            if _SRC.search(attrs) or not body or not _is_js(attrs):
+                continue
+            defines = body.startswith("const DOCUMENTATION_OPTIONS")
+            defined = "const DOCUMENTATION_OPTIONS" in html[:sm.start()]
+            if "DOCUMENTATION_OPTIONS" in body and not (defines or defined):
+                problems.add(f"{name}: an inline script uses DOCUMENTATION_OPTIONS before it is defined")
+            uses = _USES_DEFERRED.search(body)
+            wrapped = "DOMContentLoaded" in body
+            if uses and not wrapped:
+                problems.add(f"{name}: an inline script uses {uses.group(1)}, which a deferred script "
+                             f"defines: {body[:80]!r}")
+            elif not uses and not any(p.search(body) for p in _SAFE_INLINE):
+                problems.add(f"{name}: an inline script not known to be safe before deferred scripts "
+                             f"run: {body[:80]!r}")
+    return html
+
+
+# The theme's stylesheet (render-blocking, 66 KiB gzip) carries a ``.fa-NAME:before{content:...}``
+# rule for every Font Awesome icon, about 20 KiB gzip; the icons are inline SVG now
+# (:func:`inline_icons`) and no page loads the icon font. Those rules, and nothing else, are dropped.
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_FA_GLYPH = re.compile(r"\.fa-[a-z0-9-]+:{1,2}(before|after)")
+
+
+def trim_theme_css(css: str) -> str:
+    def rule(m: re.Match) -> str:
+        selectors = [s.strip() for s in m.group(1).split(",")]
+        if all(_FA_GLYPH.fullmatch(s) for s in selectors) and re.fullmatch(r"\s*(--fa|content):[^;]*;?\s*", m.group(2)):
+            return ""
+        return m.group(0)
+
+    return _CSS_RULE.sub(rule, css)
 
 
 # -- Math rendered at build time -----------------------------------------------------------------
@@ -401,7 +583,7 @@ def setup(app):
     app.connect("doctree-resolved", _render_math)
     # after sphinx.ext.mathjax (priority 500) has added its script, so that it can be taken out
     app.connect("html-page-context", _tidy_page, priority=800)
-    app.connect("build-finished", _icons_at_build_time)
+    app.connect("build-finished", _rewrite_pages)
     app.add_css_file(FA_CSS)
     app.add_role("avoid", avoid_role)
     app.add_transform(CitationLinks)
