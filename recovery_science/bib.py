@@ -137,10 +137,28 @@ def sort_key(label: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", label))
 
 
+def course_style_class():
+    """pybtex's plain style, with the entry's note also printed for ``@incollection`` (plain prints
+    it for every other type the course uses; a note says where a source was read)."""
+    from pybtex.style.template import optional_field, sentence
+
+    plain = find_plugin("pybtex.style.formatting", "plain")
+
+    class CourseStyle(plain):
+        def get_incollection_template(self, e):
+            template = super().get_incollection_template(e)
+            *head, web_refs = template.children
+            copy = template[()]  # a copy of the node with its children
+            copy.children = [*head, sentence[optional_field("note")], web_refs]
+            return copy
+
+    return CourseStyle
+
+
 @lru_cache(maxsize=1)
 def _style():
     # one instance: making a pybtex style scans the installed plugins (about 0.1 s each time)
-    return find_plugin("pybtex.style.formatting", "plain")()
+    return course_style_class()()
 
 
 @lru_cache(maxsize=512)

@@ -397,7 +397,8 @@ def _widget_controls(scale: dict[str, Any]):
                                    layout=widgets.Layout(width="24rem"))
         else:
             control = widgets.Dropdown(
-                options=[(CHOOSE, "")] + [(_option_label(o["points"], o["text"]), o["points"]) for o in item["options"]],
+                options=[(CHOOSE, "")]
+                + [(_option_label(o["points"], o["text"]), o["points"]) for o in item["options"]],
                 value="", description=item["label"], style={"description_width": "14rem"},
                 layout=widgets.Layout(width="44rem"))
         error = widgets.HTML()
@@ -475,7 +476,10 @@ def vignette(vignette_id: str):
     return LiveBox(
         [widgets.HTML(f"<b>{html.escape(scale['notice'])}</b><h4>{html.escape(vig['title'])}</h4>"
                       f"<p>{html.escape(vig['text'])}</p>"), *rows, total, button, feedback],
-        note="Interactive version: run this notebook in JupyterLab to score the vignette, or use it in the course book.",
+        note=(
+            "Interactive version: run this notebook in JupyterLab to score the vignette, "
+            "or use it in the course book."
+        ),
         html=vignettes_html(scale, ids=[vignette_id]),
     )
 
@@ -489,7 +493,10 @@ def vignettes():
     boxes = [vignette(v["id"]) for v in load_vignettes()]
     return LiveBox(
         boxes,
-        note="Interactive version: run this notebook in JupyterLab to score the vignettes, or use them in the course book.",
+        note=(
+            "Interactive version: run this notebook in JupyterLab to score the vignettes, "
+            "or use them in the course book."
+        ),
         html=vignettes_html(),
         layout=widgets.Layout(width="100%"),
     )

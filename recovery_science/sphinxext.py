@@ -34,7 +34,6 @@ from pathlib import Path
 from docutils import nodes
 from docutils.transforms import Transform
 from pybtex.plugin import register_plugin as register_pybtex_plugin
-from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting import BaseSortingStyle
 from sphinx.util import logging
@@ -42,7 +41,7 @@ from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugi
 from sphinxcontrib.bibtex.style.referencing import BracketStyle
 from sphinxcontrib.bibtex.style.referencing.label import LabelReferenceStyle
 
-from .bib import citation_labels, make_labels, sort_key
+from .bib import citation_labels, course_style_class, make_labels, sort_key
 
 STYLE = "rs_author_year"
 logger = logging.getLogger(__name__)
@@ -75,8 +74,9 @@ class AuthorYearSorting(BaseSortingStyle):
         return sorted(entries, key=lambda e: (sort_key(labels[e.key]), e.key))
 
 
-class AuthorYearStyle(PlainStyle):
-    """pybtex's plain entries, with the course's labels and order."""
+class AuthorYearStyle(course_style_class()):
+    """pybtex's plain entries (with notes on every type, as quiz sources show them), with the
+    course's labels and order."""
 
     default_label_style = STYLE
     default_sorting_style = STYLE

@@ -55,7 +55,8 @@ def site(tmp_path_factory):
     for mode in MODES:
         (folder / f"{mode}.html").write_text(
             f'<!DOCTYPE html><html lang="en" data-theme="{mode}" data-mode="{mode}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Voucher simulator ({mode})</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>Voucher simulator ({mode})</title>"
             + "".join(links) + "</head><body><div class=\"bd-container\"><main class=\"bd-main\" id=\"main-content\">"
             '<div class="bd-content"><article class="bd-article"><h1>Voucher simulator</h1>'
             '<div class="cell docutils container"><div class="cell_output docutils container">'

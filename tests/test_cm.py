@@ -162,7 +162,8 @@ def test_comparison_shows_that_continuity_is_what_escalation_pays_for():
     run = ["neg"] * 12 + ["pos"] * 6
     assert cm.comparison(ESC, scattered)["escalating"]["cumulative"][-1] == 36.0
     assert cm.comparison(ESC, run)["escalating"]["cumulative"][-1] == 144.0
-    assert cm.comparison(ESC, scattered)["fixed"]["cumulative"][-1] == cm.comparison(ESC, run)["fixed"]["cumulative"][-1]
+    fixed_total = cm.comparison(ESC, scattered)["fixed"]["cumulative"][-1]
+    assert fixed_total == cm.comparison(ESC, run)["fixed"]["cumulative"][-1]
 
 
 def test_money_rounds_like_javascript_and_groups_thousands():

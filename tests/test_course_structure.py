@@ -109,9 +109,18 @@ def test_content_note_comes_before_material_on_overdose_and_death(nb):
     assert not hit, f"{nb.path.name}: {hit.group()!r} comes before the content note"
     if nb.path.name.startswith("01-"):
         note = text[text.index(CONTENT_NOTE):].split("\n\n", 1)[0]
-        for section in ("How the brain adapts", "Harms of OUD and how to respond to an overdose", "The opioid crisis in numbers"):
+        sections = (
+            "How the brain adapts",
+            "Harms of OUD and how to respond to an overdose",
+            "The opioid crisis in numbers",
+        )
+        for section in sections:
             assert section in note, f"the content note does not name {section!r}"
             assert f"## {section}" in text
+
+
+# A cell that only shows a quiz or a tool: show_quiz(...), receptor.explore(), cows.vignettes(), ...
+DISPLAY_CALL = re.compile(r"show_quiz\(.*\)|[a-z_]+\.(?:explore|vignettes?)\(.*\)")
 
 
 def test_cells_that_only_display_a_quiz_or_widget_hide_their_code_in_the_book(nb):
@@ -124,7 +133,7 @@ def test_cells_that_only_display_a_quiz_or_widget_hide_their_code_in_the_book(nb
             continue
         lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.startswith(("from ", "import ", "#"))]
         tags = set(cell.metadata.get("tags", []))
-        if len(lines) == 1 and re.fullmatch(r"(show_quiz\(.*\)|[a-z_]+\.(?:explore|vignettes?)\(.*\))", lines[0].strip()):
+        if len(lines) == 1 and DISPLAY_CALL.fullmatch(lines[0].strip()):
             assert tags & hidden, f"{nb.path.name}: {lines[0]!r} shows its code in the book"
             display_only += 1
         else:

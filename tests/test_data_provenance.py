@@ -5,6 +5,8 @@ both enforce it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from courseutil import run_cli
 
@@ -12,7 +14,9 @@ from recovery_science.data import DatasetError, check_dataset, datasets, load_da
 
 
 def test_every_cell_from_2021_has_a_recorded_source():
-    for name, ds in datasets().items():
+    yearly = {name: ds for name, ds in datasets().items() if ds.entry.provenance_from is not None}
+    assert {"us_opioid_death_rates", "us_opioid_death_counts"} <= set(yearly)  # the yearly series
+    for name, ds in yearly.items():
         assert ds.entry.provenance_from == 2021, name
         df = load_dataset(name).set_index("year")
         recorded = {(y, c) for cs in ds.entry.cell_sources for y in cs.years for c in cs.columns}
@@ -48,7 +52,7 @@ def test_validate_reports_a_cell_without_a_source(capsys, course_copy):
     code, lines, _ = run_cli(capsys, "validate")
     assert code == 1
     assert lines[0].startswith(f"{csv}:{line}: column 'any_opioid': the 2023 value has no recorded source")
-    assert lines[-1] == "validate: 1 problem in 2 banks and 2 datasets."
+    assert re.fullmatch(r"validate: 1 problem in \d+ banks and \d+ datasets\.", lines[-1]), lines[-1]
 
 
 def test_a_source_recorded_for_an_empty_cell_is_an_error(course_copy):

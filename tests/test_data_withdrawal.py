@@ -64,7 +64,8 @@ def test_values_are_the_ones_the_sources_state():
     # Sporer 2004 gives no times for stopping buprenorphine: the row says so and holds no number.
     assert df.loc[("buprenorphine", "sporer2004buprenorphine"), NUMBERS].isna().all()
     # Elsevier: buprenorphine-precipitated withdrawal within 90 minutes of a sublingual dose.
-    assert df.loc[("precipitated by buprenorphine", "elsevier2019withdrawal"), ["onset_h_min", "onset_h_max"]].tolist() == [0, 1.5]
+    row = df.loc[("precipitated by buprenorphine", "elsevier2019withdrawal")]
+    assert row[["onset_h_min", "onset_h_max"]].tolist() == [0, 1.5]
 
 
 def test_the_sources_disagree_on_the_peak_after_short_acting_opioids():

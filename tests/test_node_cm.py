@@ -107,7 +107,11 @@ INVALID = [
     ("earnings", ({**ESC, "recovery_after": -1}, []), "recovery_after must be a whole number >= 0"),
     ("earnings", ({**ESC, "reset": 1}, []), "reset must be true or false"),
     ("earnings", ({k: v for k, v in ESC.items() if k != "bonus"}, []), "schedule is missing bonus"),
-    ("earnings", ([1, 2], []), "schedule must be an object with start, increment, bonus, bonus_every, reset, recovery_after"),
+    (
+        "earnings",
+        ([1, 2], []),
+        "schedule must be an object with start, increment, bonus, bonus_every, reset, recovery_after",
+    ),
     ("earnings", (ESC, ["neg", "clean"]), 'result 2 must be "neg", "pos" or "missed" (got "clean")'),
     ("earnings", (ESC, ["neg", 1]), 'result 2 must be "neg", "pos" or "missed"'),
     ("earnings", (ESC, "neg neg"), 'results must be a list of "neg", "pos" or "missed"'),
@@ -184,4 +188,5 @@ def test_property_typed_text_parses_the_same(node, text):
        p=st.floats(min_value=0, max_value=1), m=st.floats(min_value=0, max_value=1), schedule=schedules)
 def test_property_simulation_agrees(node, seed, visits, p, m, schedule):
     assert node.call(CM, "simulateResults", seed, visits, p, m) == cm.simulate_results(seed, visits, p, m)
-    assert node.call(CM, "cohortCosts", schedule, seed, 3, visits, p, m) == cm.cohort_costs(schedule, seed, 3, visits, p, m)
+    expected = cm.cohort_costs(schedule, seed, 3, visits, p, m)
+    assert node.call(CM, "cohortCosts", schedule, seed, 3, visits, p, m) == expected

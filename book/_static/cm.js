@@ -116,7 +116,10 @@
 
   var TOKENS = { neg: "neg", n: "neg", pos: "pos", p: "pos", missed: "missed", m: "missed" };
 
-  function isAscii(text) { return /^[\x00-\x7f]*$/.test(text); }
+  function isAscii(text) {
+    for (var i = 0; i < text.length; i++) { if (text.charCodeAt(i) > 0x7f) return false; }
+    return true;
+  }
 
   /* A typed sequence: neg, pos, missed (or n, p, m, any case), separated by spaces, commas,
    * semicolons or new lines (cm.py's parse_results). */
