@@ -187,3 +187,34 @@ def test_every_notebook_is_in_the_toc():
     files = {ch["file"] for part in toc["parts"] for ch in part["chapters"]}
     for path in NOTEBOOKS:
         assert f"notebooks/{path.stem}" in files
+
+
+# A citation is a link to the References cell; a group of them is "[A](#ref-a); [B](#ref-b)".
+CITATION_GROUP = re.compile(r"\[[^\]\n]+\]\(#ref-[^)\s]+\)(?:;\s+\[[^\]\n]+\]\(#ref-[^)\s]+\))*")
+
+
+def _prose_cells(nb) -> list[tuple[int, str]]:
+    """Markdown cells a reader reads, without the References cell (generated)."""
+    return [
+        (n, cell.source)
+        for n, cell in enumerate(nb.cells)
+        if cell.cell_type == "markdown" and not cell.source.startswith("## References")
+    ]
+
+
+def test_citations_sit_in_parentheses(nb):
+    """Author-year citations read "(NIDA 2021; WHO 2023)": every group of citation links opens with
+    a parenthesis (it may go on, as in "(NIDA 2021; see the aside below)")."""
+    bare = []
+    for n, text in _prose_cells(nb):
+        for m in CITATION_GROUP.finditer(text):
+            if not text[: m.start()].rstrip(" ").endswith("("):
+                bare.append(f"cell {n}: ...{text[max(0, m.start() - 40):m.end()]!r}")
+    assert not bare, f"{nb.path.name}: citations not in parentheses:\n" + "\n".join(bare)
+
+
+def test_aside_summaries_are_plain_text(nb):
+    """A <summary> is HTML: Markdown inside it (links, emphasis, code) shows as raw characters."""
+    for n, text in _prose_cells(nb):
+        for summary in re.findall(r"<summary>(.*?)</summary>", text, re.S):
+            assert not re.search(r"\]\(|[*_`]", summary), f"{nb.path.name} cell {n}: Markdown in <summary>: {summary!r}"
