@@ -37,7 +37,7 @@ whole number >= 0). A sequence of results is a list of ``"neg"``, ``"pos"`` and 
   the number of visits. Both schedules then have the same maximum total.
 
 Worked example (start 2.50, increment 1.00, bonus 12 every 3, reset, recovery after 5):
-``neg, neg, neg, pos, neg, neg`` earns 2.50, 3.50, 4.50 + 12 = 16.50, 0, 2.50, 3.50: 25.00 in all.
+``neg, neg, neg, pos, neg, neg`` earns 2.50, 3.50, 4.50 + 12 = 16.50, 0, 2.50, 3.50: 28.50 in all.
 
 Simulation: a participant's visit takes two uint32 numbers from :func:`mulberry32` (always both):
 ``u1 = x1 / 2**32`` and ``u2 = x2 / 2**32``; the visit is missed if ``u1 < p_missed``, else
@@ -57,6 +57,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .display import show_figures_inline
 from .paths import data_dir
 
 RESULTS = ("neg", "pos", "missed")
@@ -510,6 +511,7 @@ def plot_compare(schedule=None, results=None, **simulation):
     ax = fig.subplots()
     _draw(ax, results, cmp)
     fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
+    show_figures_inline()
     return fig
 
 

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from .display import show_figures_inline
 from .paths import data_dir
 
 CAPTION = "Schematic model — illustrative, unitless parameters, not drug doses"
@@ -376,30 +377,8 @@ def plot_static():
     _draw_antagonist_panel(middle)
     _draw_on_top_panel(bottom)
     fig.suptitle(CAPTION, fontsize=FONT["caption"], color="#333333")
-    _register_figure_display()
+    show_figures_inline()
     return fig
-
-
-def _register_figure_display() -> None:
-    """In a Jupyter kernel a Figure returned as a cell's result shows as an image only once the
-    inline backend has registered its PNG formatter, which happens when pyplot first draws a figure;
-    a notebook whose first figure comes from here would otherwise store ``<Figure size ...>`` as
-    text. Register it (as PNG, the inline default) if nothing has."""
-    import sys
-
-    if "IPython" not in sys.modules:
-        return
-    from IPython import get_ipython
-    from matplotlib.figure import Figure
-
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
-        return
-    if Figure in shell.display_formatter.formatters["image/png"].type_printers:
-        return
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-    set_matplotlib_formats("png")
 
 
 def _slider_html(name: str, spec: dict[str, Any], value: float) -> str:

@@ -218,3 +218,14 @@ def test_aside_summaries_are_plain_text(nb):
     for n, text in _prose_cells(nb):
         for summary in re.findall(r"<summary>(.*?)</summary>", text, re.S):
             assert not re.search(r"\]\(|[*_`]", summary), f"{nb.path.name} cell {n}: Markdown in <summary>: {summary!r}"
+
+
+def test_no_figure_is_stored_as_text(nb):
+    """A Figure returned before the inline backend registered its formatter is stored as the text
+    "<Figure size 720x1320 with 3 Axes>" and no image (recovery_science.display.show_figures_inline)."""
+    for n, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = "".join(data.get("text/plain", ""))
+            if re.fullmatch(r"<Figure size [^>]* with \d+ Axes>", text.strip()):
+                assert "image/png" in data or "image/svg+xml" in data, f"{nb.path.name} cell {n}: figure stored as text"
