@@ -14,10 +14,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-QUIZ_PAGES = {
-    "00-how-this-course-works": "notebooks/00-how-this-course-works.html",
-    "01-biology": "notebooks/01-biology-of-opioid-dependence.html",
-}
+
+def _quiz_pages() -> dict[str, str]:
+    """Bank id -> built page, for every module notebook that shows a quiz (``show_quiz("<id>")``)."""
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    pages = {}
+    for nb in sorted((root / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        for bank in re.findall(r'show_quiz\(\\"([^"\\]+)\\"\)', nb.read_text(encoding="utf-8")):
+            pages[bank] = f"notebooks/{nb.stem}.html"
+    return pages
+
+
+QUIZ_PAGES = _quiz_pages()
 INTRO_BANK = "00-how-this-course-works"
 INTRO_PAGE = QUIZ_PAGES[INTRO_BANK]
 STORAGE_PREFIX = "recovery-science:v2:"

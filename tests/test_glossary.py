@@ -99,6 +99,7 @@ _MASKS = [
     re.compile(r"`[^`\n]*`"),                # inline code
     re.compile(r"\$\$.*?\$\$", re.S),        # display math
     re.compile(r"^#.*$", re.M),              # headings
+    re.compile(r"<summary>.*?</summary>", re.S),  # an aside's summary: HTML, so it cannot hold a link
     re.compile(r"<[^>\n]*>"),                # HTML tags (their text stays)
 ]
 

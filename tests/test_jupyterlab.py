@@ -33,6 +33,8 @@ from recovery_science.tools.references import CITATION, cited_keys
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 MODULE1 = "01-biology-of-opioid-dependence.ipynb"
+MODULE2 = "02-withdrawal-management.ipynb"
+MODULE3 = "03-behavioural-therapies.ipynb"
 pytestmark = pytest.mark.browser
 TOKEN = "recovery-science-test"
 ANNOUNCEMENTS = "@jupyterlab/apputils-extension:announcements"
@@ -186,6 +188,7 @@ def test_unrun_notebook_reads_cleanly(lab_page, path):
     page.wait_for_timeout(300)
     assert page.url.split("#")[0] == url and page.evaluate("() => window.__rsStillHere === true"), "the page navigated"
     assert not _news_prompt(page)
+    _close_all(page)
 
 
 def _news_prompt(page) -> list[str]:
@@ -193,15 +196,16 @@ def _news_prompt(page) -> list[str]:
         .map((el) => el.textContent).filter((t) => /news|updates/i.test(t))""")
 
 
-def test_module1_after_run_all_quiz_and_sliders_work(lab_page):
-    base, page = lab_page
-    _open(page, base, MODULE1)
+def _run_all_and_grade(page, base: str, name: str, bank_id: str):
+    """Open a module, Run All, and answer its first single-choice question right in the quiz
+    widget; return the visible notebook panel."""
+    _open(page, base, name)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
 
     # the quiz is now ipywidgets: answer the first single-choice question right
-    bank = load_bank("01-biology")
+    bank = load_bank(bank_id)
     question = next(q for q in bank.questions if q.type == "single")
     key = next(o for o in question.options if o.correct)
     key_text = plain(dict(question_type(question.type).choices(question))[key.id])
@@ -214,6 +218,21 @@ def test_module1_after_run_all_quiz_and_sliders_work(lab_page):
     radio.check()
     box.get_by_role("button", name="Check", exact=True).click()
     box.locator(".widget-html", has_text="Correct").first.wait_for()
+    return panel
+
+
+def _close_all(page) -> None:
+    """Close the notebook (and shut its kernel down) so that the next test's Run All has the CPU."""
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:close-and-shutdown')")
+    try:
+        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=3_000)
+    except Exception:  # noqa: BLE001 - no dialog
+        pass
+
+
+def test_module1_after_run_all_quiz_and_sliders_work(lab_page):
+    base, page = lab_page
+    panel = _run_all_and_grade(page, base, MODULE1, "01-biology")
 
     # the receptor sliders redraw the figure
     image = panel.locator(".widget-image").first
@@ -226,3 +245,40 @@ def test_module1_after_run_all_quiz_and_sliders_work(lab_page):
     assert not _news_prompt(page)
     assert page.evaluate(f"() => window.jupyterapp.hasPlugin('{ANNOUNCEMENTS}')") is False
     assert not page.errors, page.errors
+    _close_all(page)
+
+
+def test_module2_after_run_all_quiz_and_cows_scorer_work(lab_page):
+    """Module 2: the quiz grades, and the live COWS scorer adds up what is chosen (pulse typed in
+    beats per minute, mapped to its points)."""
+    base, page = lab_page
+    panel = _run_all_and_grade(page, base, MODULE2, "02-withdrawal")
+    scorer = panel.locator(".widget-vbox", has=page.locator("select")).filter(
+        has_text="Scored 0 of 11 items").first
+    scorer.wait_for(timeout=90_000)
+    scorer.scroll_into_view_if_needed()
+    box = scorer.element_handle()  # its text changes below, so hold the element itself
+    box.query_selector("input[placeholder='beats per minute']").fill("112")  # 101-120 bpm: 2 points
+    select = box.query_selector("select")  # sweating, the first scored item
+    labels = select.eval_on_selector_all("option", "os => os.map(o => o.textContent)")
+    select.select_option(label=next(t for t in labels if t.startswith("1 \u2014")))
+    page.wait_for_function("el => el.innerText.includes('Scored 2 of 11 items; total so far 3')", arg=box)
+    assert not page.errors, page.errors
+    _close_all(page)
+
+
+def test_module3_after_run_all_quiz_and_voucher_simulator_work(lab_page):
+    """Module 3: the quiz grades, and the live voucher simulator redraws when the results change."""
+    base, page = lab_page
+    panel = _run_all_and_grade(page, base, MODULE3, "03-behavioural")
+    results = panel.locator(".widget-textarea textarea").first
+    results.wait_for(timeout=90_000)
+    results.scroll_into_view_if_needed()
+    summary = panel.locator(".widget-html", has_text="$").first
+    before = summary.inner_text()
+    results.fill("neg neg neg pos neg neg")
+    results.press("Tab")  # the Textarea reports its value on blur
+    page.wait_for_function("([el, old]) => el.innerText !== old", arg=[summary.element_handle(), before])
+    assert "28.50" in panel.inner_text(), "the escalating schedule's total for neg neg neg pos neg neg"
+    assert not page.errors, page.errors
+    _close_all(page)
