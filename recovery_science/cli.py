@@ -10,7 +10,9 @@ Subcommands (each has ``--help``; instructor tools add more here):
 - ``generate [--check]``: regenerate the files derived from code and the manifest: the bank JSON
   Schema ``data/quizzes/bank.schema.json``, the dataset table of ``data/README.md``, and every copy
   of a shared block (``data/content/*.yaml``, e.g. the overdose response) between its markers in
-  the notebooks and book pages (:mod:`recovery_science.snippets`).
+  the notebooks and book pages (:mod:`recovery_science.snippets`); and, in a clone, each module's
+  "Last reviewed" line (from its notebook metadata), ``book/objectives.md`` and the dataset list of
+  ``book/credits.md`` (:mod:`recovery_science.pages`).
 - ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
   ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
 - ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
@@ -194,9 +196,11 @@ def generated_files() -> list[tuple[Path, Callable[[], str]]]:
     def readme() -> str:
         return readme_with_table(data_readme_path().read_text(encoding="utf-8"), readme_table())
 
-    from . import snippets
+    from . import pages, snippets
 
-    return [(bank_schema_path(), schema), (data_readme_path(), readme)] + snippets.generated_files()
+    # pages last: their files are made when written, after any shared block in the same notebook
+    return [(bank_schema_path(), schema), (data_readme_path(), readme)] + snippets.generated_files() + \
+        pages.generated_files()
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -391,10 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser(
         "generate",
-        help="regenerate the bank JSON Schema, data/README.md's dataset table and the shared blocks",
+        help="regenerate the bank JSON Schema, data/README.md's dataset table, the shared blocks and the "
+        "generated book pages",
         description="Regenerate data/quizzes/bank.schema.json (from the pydantic models), the dataset table in "
-        "data/README.md (from data/datasets.yaml), and every copy of a shared block (data/content/*.yaml, e.g. "
-        "the overdose response) between its markers in notebooks/*.ipynb and book/*.md.",
+        "data/README.md (from data/datasets.yaml), every copy of a shared block (data/content/*.yaml, e.g. "
+        "the overdose response) between its markers in notebooks/*.ipynb and book/*.md, each module's "
+        "'Last reviewed' line (from metadata.recovery_science.last_reviewed), book/objectives.md (objectives, "
+        "quiz coverage, time estimates and the suggested schedule) and the dataset list of book/credits.md.",
     )
     g.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     g.set_defaults(func=_generate)
