@@ -10,13 +10,18 @@ Subcommands (each has ``--help``; instructor tools add more here):
 - ``generate [--check]``: regenerate the files derived from code and the manifest: the bank JSON
   Schema ``data/quizzes/bank.schema.json``, the dataset table of ``data/README.md``, and every copy
   of a shared block (``data/content/*.yaml``, e.g. the overdose response) between its markers in
-  the notebooks and book pages (:mod:`recovery_science.snippets`).
+  the notebooks and book pages (:mod:`recovery_science.snippets`); and, in a clone, each module's
+  "Last reviewed" line (from its notebook metadata), ``book/objectives.md`` and the dataset list of
+  ``book/credits.md`` (:mod:`recovery_science.pages`).
 - ``export FORMAT [BANK ...] [-o PATH]``: question banks for an LMS: ``canvas`` (QTI 1.2 zip),
   ``gift`` or ``moodle-xml`` (:mod:`recovery_science.instructor`).
 - ``keys [BANK ...] [--format md|html] [-o PATH]``: an answer key for one module or the course.
 - ``report RESULTS_DIR [--format html|md|csv] [--banks DIR] [-o PATH]``: a student results
   report with the item analysis, from a folder of "My progress" exports
   (:mod:`recovery_science.instructor.analysis`).
+- ``recheck [--today YYYY-MM-DD]``: the facts of ``data/recheck.yaml`` whose recheck date has
+  passed, one line each, most overdue first (:mod:`recovery_science.recheck`). Exits 0 whether or
+  not any is overdue: the calendar alone never fails a build.
 
 Exit status: 0 all good, 1 problems found, 2 wrong usage or an unexpected internal error. No
 subcommand prints a traceback.
@@ -191,9 +196,11 @@ def generated_files() -> list[tuple[Path, Callable[[], str]]]:
     def readme() -> str:
         return readme_with_table(data_readme_path().read_text(encoding="utf-8"), readme_table())
 
-    from . import snippets
+    from . import pages, snippets
 
-    return [(bank_schema_path(), schema), (data_readme_path(), readme)] + snippets.generated_files()
+    # pages last: their files are made when written, after any shared block in the same notebook
+    return [(bank_schema_path(), schema), (data_readme_path(), readme)] + snippets.generated_files() + \
+        pages.generated_files()
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -302,6 +309,53 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------ recheck
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import recheck
+
+    if args.today is None:
+        today = dt.date.today()
+    else:
+        try:
+            today = dt.date.fromisoformat(args.today) if len(args.today) == 10 else None
+        except ValueError:
+            today = None
+        if today is None:
+            print(f"recovery-science recheck: --today: '{args.today}' is not a date (YYYY-MM-DD)", file=sys.stderr)
+            return 2
+    path = recheck.recheck_path()
+    try:
+        facts = recheck.load(path).facts
+    except FileNotFoundError:
+        _out(f"{path}: file not found")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - YAML or schema errors: one line each
+        errors = getattr(exc, "errors", None)
+        if callable(errors):
+            for e in errors():
+                where = ".".join(str(p) for p in e["loc"]) or "file"
+                _out(f"{path}: {where}: {e['msg']}")
+        else:
+            _out(f"{path}: {' '.join(str(exc).split())}")
+        _out("recheck: the list of facts has problems; fix them first")
+        return 1
+    lines = recheck.overdue_lines(facts, today)
+    for line in lines:
+        _out(line)
+    if lines:
+        _out(f"recheck: {len(lines)} of {_plural(len(facts), 'fact')} past the recheck date on {today.isoformat()}: "
+             f"check each source again, then update the phrase, as_of and recheck_by in data/recheck.yaml")
+    else:
+        upcoming = min(facts, key=lambda f: (f.recheck_by, f.id), default=None)
+        nxt = f" (next: {upcoming.id} by {upcoming.recheck_by.isoformat()})" if upcoming else ""
+        _out(f"recheck: none of the {_plural(len(facts), 'fact')} is past its recheck date on {today.isoformat()}{nxt}")
+    return 0
+
+
 # ------------------------------------------------------------------------------------ main
 
 
@@ -309,7 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recovery-science",
         description="Recovery Science course tools: check banks and datasets, pin data, regenerate derived files, "
-        "export banks for an LMS, write answer keys and report students' results.",
+        "export banks for an LMS, write answer keys, report students' results and list facts due for a recheck.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -341,10 +395,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser(
         "generate",
-        help="regenerate the bank JSON Schema, data/README.md's dataset table and the shared blocks",
+        help="regenerate the bank JSON Schema, data/README.md's dataset table, the shared blocks and the "
+        "generated book pages",
         description="Regenerate data/quizzes/bank.schema.json (from the pydantic models), the dataset table in "
-        "data/README.md (from data/datasets.yaml), and every copy of a shared block (data/content/*.yaml, e.g. "
-        "the overdose response) between its markers in notebooks/*.ipynb and book/*.md.",
+        "data/README.md (from data/datasets.yaml), every copy of a shared block (data/content/*.yaml, e.g. "
+        "the overdose response) between its markers in notebooks/*.ipynb and book/*.md, each module's "
+        "'Last reviewed' line (from metadata.recovery_science.last_reviewed), book/objectives.md (objectives, "
+        "quiz coverage, time estimates and the suggested schedule) and the dataset list of book/credits.md.",
     )
     g.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is out of date")
     g.set_defaults(func=_generate)
@@ -395,6 +452,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "(e.g. the quizzes as the class saw them, or data/instructor/synthetic-class/quiz)")
     r.add_argument("-o", "--output", metavar="PATH", help="file to write (default: results-report.<format>)")
     r.set_defaults(func=_report)
+
+    c = sub.add_parser(
+        "recheck",
+        help="list the date-sensitive facts whose recheck date has passed",
+        description="List the facts in data/recheck.yaml (every 'as of <Month Year>' statement in the course) whose "
+        "recheck_by date has passed: id, due date, how many days overdue, the phrase, the file and the source, one "
+        "line each, most overdue first. Exits 0 whether or not any fact is overdue (the calendar never fails a "
+        "build), 1 if data/recheck.yaml itself is broken, 2 for a bad --today.",
+    )
+    c.add_argument("--today", metavar="YYYY-MM-DD", help="check as if today were this date (default: today)")
+    c.set_defaults(func=_recheck)
     return parser
 
 

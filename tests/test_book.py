@@ -334,7 +334,7 @@ def test_scope_is_the_united_states_with_a_pointer_elsewhere(book_html, rel):
 # content note first.
 DISTRESSING = re.compile(r"pinpoint|\bdied\b|\bdeaths?\b", re.I)
 OWN_PAGES = ["book/intro.html", "book/help.html", "book/privacy.html", "book/language.html",
-             "book/for-instructors.html"]
+             "book/for-instructors.html", "book/objectives.html", "book/accessibility.html", "book/credits.html"]
 
 
 @pytest.mark.parametrize("rel", OWN_PAGES)
@@ -352,6 +352,24 @@ def test_content_note_comes_before_material_on_overdose_and_death(book_html, rel
     assert notes, f"{rel}: mentions {hit.group()!r} without a content note"
     note_at = text.index(notes[0].get_text(" "))
     assert note_at < hit.start(), f"{rel}: {hit.group()!r} comes before the content note"
+
+
+def test_each_module_page_shows_its_last_reviewed_date_under_the_title(book_html):
+    import datetime as dt
+    import json
+
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        day = dt.date.fromisoformat(json.loads(path.read_text())["metadata"]["recovery_science"]["last_reviewed"])
+        main = _soup(book_html / "notebooks" / f"{path.stem}.html").select_one("[role=main]")
+        first = main.find("h1").find_next("p")
+        assert _squash(first.get_text()) == f"Last reviewed: {day.day} {day:%B} {day.year}.", path.name
+
+
+def test_objectives_page_links_every_module(book_html):
+    soup = _soup(book_html / "book" / "objectives.html")
+    hrefs = {a["href"].split("#")[0] for a in soup.select("[role=main] a[href]")}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        assert f"../notebooks/{path.stem}.html" in hrefs, path.name
 
 
 def test_privacy_page_matches_what_the_book_stores(book_html):

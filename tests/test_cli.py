@@ -25,11 +25,11 @@ EXE = Path(sys.executable).with_name("recovery-science")
 def test_console_script_help_lists_subcommands():
     proc = subprocess.run([str(EXE), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    for sub in ("validate", "pin", "generate"):
+    for sub in ("validate", "pin", "generate", "recheck"):
         assert sub in proc.stdout
 
 
-@pytest.mark.parametrize("sub", ["validate", "pin", "generate"])
+@pytest.mark.parametrize("sub", ["validate", "pin", "generate", "recheck"])
 def test_each_subcommand_has_help(capsys, sub):
     with pytest.raises(SystemExit) as info:
         main([sub, "--help"])
@@ -129,3 +129,87 @@ def test_generate_check_and_write(capsys, course_copy):
     assert (code, lines) == (1, [f"{schema}: out of date; run: recovery-science generate"])
     assert run_cli(capsys, "generate")[0] == 0
     assert run_cli(capsys, "generate", "--check")[0] == 0 and schema.read_text() != "{}\n"
+
+
+# ------------------------------------------------------------------------------------ recheck
+
+RECHECK_FACTS = """\
+facts:
+  - id: zeta-later
+    phrase: "As of November 2026, a later fact"
+    where: book/help.md
+    as_of: "2026-11"
+    source: cdcstopoverdoseresponse
+    recheck_by: "2027-11-30"
+  - id: alpha-later
+    phrase: "As of November 2026, another later fact"
+    where: book/help.md
+    as_of: "2026-11"
+    source: cdcstopoverdoseresponse
+    recheck_by: "2027-11-30"
+  - id: sooner
+    phrase: "As of May 2025, an earlier   fact"
+    where: notebooks/01-biology-of-opioid-dependence.ipynb
+    as_of: "2025-05"
+    source: cdc2025provisional2024
+    recheck_by: "2027-01-31"
+"""
+
+
+def test_recheck_lists_overdue_facts_sorted_and_exits_0(capsys, course_copy):
+    (course_copy / "data" / "recheck.yaml").write_text(RECHECK_FACTS)
+    code, lines, err = run_cli(capsys, "recheck", "--today", "2027-12-01")
+    assert (code, err) == (0, "")
+    assert lines == [
+        'sooner: due 2027-01-31, 304 days overdue: "As of May 2025, an earlier fact" in '
+        "notebooks/01-biology-of-opioid-dependence.ipynb (source: cdc2025provisional2024)",
+        'alpha-later: due 2027-11-30, 1 day overdue: "As of November 2026, another later fact" in book/help.md '
+        "(source: cdcstopoverdoseresponse)",
+        'zeta-later: due 2027-11-30, 1 day overdue: "As of November 2026, a later fact" in book/help.md '
+        "(source: cdcstopoverdoseresponse)",
+        "recheck: 3 of 3 facts past the recheck date on 2027-12-01: check each source again, then update the "
+        "phrase, as_of and recheck_by in data/recheck.yaml",
+    ]
+    # on the due date itself a fact is not overdue yet
+    code, lines, _ = run_cli(capsys, "recheck", "--today", "2027-11-30")
+    assert code == 0 and [line.split(":")[0] for line in lines[:-1]] == ["sooner"]
+    code, lines, _ = run_cli(capsys, "recheck", "--today", "2027-01-31")
+    assert (code, lines) == (0, ["recheck: none of the 3 facts is past its recheck date on 2027-01-31 "
+                                 "(next: sooner by 2027-01-31)"])
+
+
+def test_recheck_of_the_real_list_far_in_the_future_and_today():
+    """The installed console script on the course's own list: in 2100 every fact is listed; today,
+    exactly those whose date has passed (none while the list is kept up to date). Exit 0 both times."""
+    from recovery_science import recheck
+
+    facts = recheck.load().facts
+    proc = subprocess.run([str(EXE), "recheck", "--today", "2100-01-01"], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    out = proc.stdout.splitlines()
+    assert sorted(line.split(":")[0] for line in out[:-1]) == sorted(f.id for f in facts)
+    assert out[-1].startswith(f"recheck: {len(facts)} of {len(facts)} facts past the recheck date on 2100-01-01")
+    proc = subprocess.run([str(EXE), "recheck"], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    due = recheck.overdue(facts, __import__("datetime").date.today())
+    assert len(proc.stdout.splitlines()) == len(due) + 1
+    if not due:
+        assert proc.stdout.startswith("recheck: none of the ")
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "tomorrow", "20261126", "2026-2-1", ""])
+def test_recheck_bad_date_is_one_line_and_exit_2(capsys, bad):
+    code, lines, err = run_cli(capsys, "recheck", "--today", bad)
+    assert (code, lines) == (2, [])
+    assert err == f"recovery-science recheck: --today: '{bad}' is not a date (YYYY-MM-DD)\n"
+
+
+def test_recheck_of_a_broken_list_names_the_problem(capsys, course_copy):
+    path = course_copy / "data" / "recheck.yaml"
+    path.write_text(RECHECK_FACTS.replace('recheck_by: "2027-01-31"', 'recheck_by: "2024-01-31"'))
+    code, lines, _ = run_cli(capsys, "recheck")
+    assert code == 1
+    assert lines == [f"{path}: facts.2: Value error, recheck_by must come after as_of",
+                     "recheck: the list of facts has problems; fix them first"]
+    path.unlink()
+    assert run_cli(capsys, "recheck")[:2] == (1, [f"{path}: file not found"])
