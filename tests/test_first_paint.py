@@ -81,6 +81,25 @@ def test_no_script_in_head_blocks_the_first_paint(book_html, pages):
     assert names.index("searchtools") < names.index("sphinx_highlight") < names.index("searchindex"), order
 
 
+def test_each_tool_script_loads_only_where_its_tool_is(book_html, pages):
+    """emax.js, cows.js and cm.js load on the pages that have their tool and nowhere else; quiz.js
+    on every page (progress.js uses it)."""
+    tools = {"emax.js": "rs-emax", "cows.js": "rs-cows", "cm.js": "rs-cm"}
+    found = {name: [] for name in tools}
+    for rel in pages:
+        soup = BeautifulSoup((book_html / rel).read_text(encoding="utf-8"), "html.parser")
+        srcs = [s.get("src", "") for s in soup.head.find_all("script", src=True)]
+        assert any("_static/quiz.js" in s for s in srcs), f"{rel}: no quiz.js"
+        for name, cls in tools.items():
+            has_tool = soup.body.select_one(f".{cls}") is not None
+            loads = any(re.search(rf"_static/{re.escape(name)}(\?|$)", s) for s in srcs)
+            assert has_tool == loads, f"{rel}: tool {cls} {'present' if has_tool else 'absent'}, {name} loaded: {loads}"
+            if loads:
+                found[name].append(rel)
+    assert found == {"emax.js": [MODULE_1], "cows.js": ["notebooks/02-withdrawal-management.html"],
+                     "cm.js": ["notebooks/03-behavioural-therapies.html"]}, found
+
+
 def test_theme_stylesheet_has_no_icon_font_glyph_rules(book_html):
     css = (book_html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     assert not re.search(r"\.fa-(xmark|bars|github|magnifying-glass):{1,2}before\{", css)

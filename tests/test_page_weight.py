@@ -198,3 +198,22 @@ def test_no_math_script_and_math_assets_only_where_there_is_math(book_html, load
         else:
             assert not fetched, f"{rel} has no math but fetches {fetched}"
     assert "notebooks/01-biology-of-opioid-dependence.html" in with_math, "module 1 shows the Emax equation"
+
+
+def test_notebook_figures_are_svg_with_their_size(book_html):
+    """Every figure a notebook stores is SVG (recovery_science.figures), shown as an <img> with
+    its alt text, its width and height (no layout shift while it loads) and no lazy loading
+    (printing would leave it out: tests/test_pdf.py)."""
+    seen = 0
+    for rel in built_pages(book_html):
+        soup = BeautifulSoup((book_html / rel).read_text(encoding="utf-8"), "html.parser")
+        for img in soup.select("main img"):
+            src = img.get("src", "")
+            if "_images/" not in src:
+                continue
+            seen += 1
+            assert src.endswith(".svg"), f"{rel}: {src} is not SVG"
+            assert img.get("width") and img.get("height"), f"{rel}: {src} has no width/height"
+            assert img.get("loading") != "lazy", f"{rel}: {src} loads lazily"
+            assert len(img.get("alt", "")) >= 40, f"{rel}: {src} has no alt text"
+    assert seen >= 6, f"only {seen} notebook figures"
