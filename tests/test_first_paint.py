@@ -113,7 +113,8 @@ def _open(browser, book_server, rel, **kwargs):
 @pytest.mark.parametrize("rel", [MODULE_0, MODULE_1])
 def test_quiz_and_tools_become_interactive(browser, book_server, book_html, rel):
     """The readiness probe the benchmark uses sees every quiz (and Module 1's Emax tool) become
-    interactive after the first contentful paint was recorded, with no page error."""
+    interactive after the first contentful paint was recorded, with no page error; and every section
+    left unlaid-out while the page loaded (content-visibility, quiz.css) is laid out after it."""
     with _open(browser, book_server, rel) as (context, page, watch):
         context.add_init_script(READY_JS)
         goto(page, book_server, rel, wait_until="load")
@@ -126,6 +127,12 @@ def test_quiz_and_tools_become_interactive(browser, book_server, book_html, rel)
         assert page.locator(".rs-quiz button.rs-check").count() >= 1
         if rel == MODULE_1:
             assert page.locator(".rs-emax.rs-ready input[type=range]:enabled").count() >= 1
+        # sections skipped while the page loaded (quiz.css) are all laid out once it has loaded
+        page.wait_for_function("""() => {
+            const all = document.querySelectorAll('.bd-article > section > section');
+            return all.length > 3 && Array.from(all).every(s => s.classList.contains('rs-laid-out')
+                && getComputedStyle(s).contentVisibility === 'visible');
+        }""")
         assert not watch.errors(), watch.errors()
 
 
