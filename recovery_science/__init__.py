@@ -7,3 +7,10 @@ bibliography formatting (``recovery_science.bib``), the schematic receptor model
 """
 
 __version__ = "0.1.0"
+
+import sys as _sys
+
+if "ipykernel" in _sys.modules:  # a Jupyter kernel: the course's figures are SVG (figures.py)
+    from .figures import use_course_figures as _use_course_figures
+
+    _use_course_figures()

@@ -44,22 +44,11 @@ class LiveBox(widgets.VBox):
 
 
 def show_figures_inline() -> None:
-    """In a Jupyter kernel a Figure returned as a cell's result shows as an image only once the
-    inline backend has registered its PNG formatter, which happens when pyplot first draws a figure;
-    a notebook whose first figure is a pyplot-free Figure (receptor, cm) would otherwise store ``<Figure size ...>`` as
-    text. Register it (as PNG, the inline default) if nothing has."""
-    import sys
+    """In a Jupyter kernel a Figure returned as a cell's result shows as an image only once a
+    figure formatter is registered, which pyplot's inline backend does when it first draws a
+    figure; a notebook whose first figure is a pyplot-free Figure (receptor, cm) would otherwise
+    store ``<Figure size ...>`` as text. Register the course's format (SVG, with text as text:
+    :mod:`recovery_science.figures`), as importing ``recovery_science`` in a kernel already does."""
+    from .figures import use_course_figures
 
-    if "IPython" not in sys.modules:
-        return
-    from IPython import get_ipython
-    from matplotlib.figure import Figure
-
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
-        return
-    if Figure in shell.display_formatter.formatters["image/png"].type_printers:
-        return
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-    set_matplotlib_formats("png")
+    use_course_figures()

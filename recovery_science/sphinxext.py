@@ -30,6 +30,7 @@ import subprocess
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
 from docutils import nodes
 from docutils.transforms import Transform
@@ -322,6 +323,7 @@ def _rewrite_pages(app, exception) -> None:
         text = page.read_text(encoding="utf-8")
         new = inline_icons(text, missing) if "fa-" in text else text
         new = fast_head(new, options_js, problems, basic_css=only_basic, own=own)
+        new = size_figures(new, page)
         if new != text:
             page.write_text(new, encoding="utf-8")
     for icon in sorted(missing):
@@ -332,6 +334,54 @@ def _rewrite_pages(app, exception) -> None:
     theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     if theme_css.is_file():
         theme_css.write_text(trim_theme_css(theme_css.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# -- Figures with their size ---------------------------------------------------------------------
+#
+# A notebook's figure (``<img src="…/_images/<hash>.svg">``, written by MyST-NB) gets its intrinsic
+# size as ``width`` and ``height`` (from the SVG's own size: 1 pt = 4/3 CSS px; a PNG's pixels), so
+# the page reserves its space before it loads and nothing below it moves (quiz.css keeps the
+# proportions in a narrower column: ``height: auto``), and ``decoding="async"``. Not
+# ``loading="lazy"``: the figures are small SVGs now (recovery_science.figures), and Chromium's
+# printing (``make pdf``, and a reader's Print) left a lazy figure not yet scrolled to out of the
+# PDF (checked on Module 1's receptor figure; tests/test_pdf.py).
+_FIGURE_IMG = re.compile(r"<img\b([^>]*?)\bsrc=\"([^\"]*_images/[^\"]+\.(?:svg|png))\"([^>]*?)\s*/?>")
+_SVG_SIZE = re.compile(r"<svg\b[^>]*?\bwidth=\"([\d.]+)(pt|px)?\"[^>]*?\bheight=\"([\d.]+)(pt|px)?\"")
+
+
+def _image_size(path: Path) -> tuple[int, int] | None:
+    """The CSS pixel size a browser gives the image, or None."""
+    if not path.is_file():
+        return None
+    if path.suffix == ".png":
+        head = path.read_bytes()[:24]
+        if head[:8] != b"\x89PNG\r\n\x1a\n":
+            return None
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    m = _SVG_SIZE.search(path.read_text(encoding="utf-8", errors="replace")[:2000])
+    if m is None:
+        return None
+    w, h = float(m.group(1)), float(m.group(3))
+    if m.group(2) == "pt":
+        w = w * 4 / 3
+    if m.group(4) == "pt":
+        h = h * 4 / 3
+    return round(w), round(h)
+
+
+def size_figures(html: str, page: Path) -> str:
+    """``html`` (the page ``page``) with each notebook figure's size and ``decoding="async"``."""
+    def img(m: re.Match) -> str:
+        attrs = m.group(1) + m.group(3)
+        extra = ""
+        if "decoding=" not in attrs:
+            extra += ' decoding="async"'
+        size = _image_size((page.parent / unquote(m.group(2).split("?")[0])).resolve())
+        if size and "width=" not in attrs and "height=" not in attrs:
+            extra += f' width="{size[0]}" height="{size[1]}"'
+        return f'<img{m.group(1)}src="{m.group(2)}"{m.group(3)}{extra} />'
+
+    return _FIGURE_IMG.sub(img, html)
 
 
 # -- A head that does not block the first paint --------------------------------------------------
@@ -379,6 +429,9 @@ _PRELOAD_JS = re.compile(r"[ \t]*<link\s+rel=\"preload\"\s+as=\"script\"[^>]*>\n
 _THEME_CSS = re.compile(r"""(<link\s+href=")([^"]*?)_static/styles/theme\.css(\?[^"]*)?("\s+rel="stylesheet"\s*/?>)""")
 _ONLY_BASIC_CSS = re.compile(r"\s*(/\*.*?\*/\s*)*@import (url\()?\"\.\./basic\.css\"\)?;\s*", re.S)
 _DESIGN_CSS = re.compile(r"[ \t]*<link\b[^>]*_static/sphinx-design\.min\.css[^>]*>\n?")
+# The course's tools' scripts, each only on a page that has its tool (an element with the class);
+# quiz.js stays on every page (progress.js uses window.RecoveryQuiz).
+_TOOL_SCRIPTS = {"emax.js": "rs-emax", "cows.js": "rs-cows", "cm.js": "rs-cm"}
 _USES_DESIGN = re.compile(r"""class=["'](?:[^"']*\s)?sd-""")
 # names defined by the deferred scripts (Sphinx, the theme, extensions, the course's own)
 _DEFERRED_GLOBALS = ("Documentation", "SphinxHighlight", "Search", "Scorer", "Stemmer", "stopwords",
@@ -407,9 +460,9 @@ def fast_head(html: str, options_js: str | None = None, problems: set[str] | Non
     """``html`` with no script blocking the first paint (see the comment above): every external
     script in <head> deferred, documentation_options.js inline, search scripts on the search page
     only (unless search-as-you-type), no script preloads, basic.css linked directly
-    (``basic_css``: the theme's theme.css only imports it), sphinx-design
-    only where used. A page rewritten already is left as it is. Inline scripts that might need a
-    deferred script are named in ``problems``."""
+    (``basic_css``: the theme's theme.css only imports it), sphinx-design and the course's tools'
+    scripts (``_TOOL_SCRIPTS``) only where used. A page rewritten already is left as it is. Inline
+    scripts that might need a deferred script are named in ``problems``."""
     m = _HEAD.search(html)
     if m is None or 'data-rs-head="fast"' in html:
         return html
@@ -417,6 +470,9 @@ def fast_head(html: str, options_js: str | None = None, problems: set[str] | Non
     search_page = "DOCUMENTATION_OPTIONS.pagename = 'search';" in html
     as_you_type = "DOCUMENTATION_OPTIONS.search_as_you_type = false;" not in html
     design = bool(_USES_DESIGN.search(html[m.end():]))
+    body = html[m.end():]
+    unused_tools = {name for name, cls in _TOOL_SCRIPTS.items()
+                    if not re.search(r"""class=["'](?:[^"']*\s)?%s["'\s]""" % re.escape(cls), body)}
     moved: list[str] = []
     course: list[str] = []
 
@@ -431,6 +487,9 @@ def fast_head(html: str, options_js: str | None = None, problems: set[str] | Non
         if _SEARCH_JS.search(url) and not (search_page or as_you_type):
             return ""
         if "design-tabs.js" in url and not design:
+            return ""
+        tool = re.search(r"(?:^|/)_static/([\w-]+\.js)(?:\?|$)", url)
+        if tool and tool.group(1) in unused_tools:
             return ""
         tag = sm.group(0)
         if not re.search(r"\b(async|defer)\b", attrs) and "type=\"module\"" not in attrs:

@@ -81,6 +81,25 @@ def test_no_script_in_head_blocks_the_first_paint(book_html, pages):
     assert names.index("searchtools") < names.index("sphinx_highlight") < names.index("searchindex"), order
 
 
+def test_each_tool_script_loads_only_where_its_tool_is(book_html, pages):
+    """emax.js, cows.js and cm.js load on the pages that have their tool and nowhere else; quiz.js
+    on every page (progress.js uses it)."""
+    tools = {"emax.js": "rs-emax", "cows.js": "rs-cows", "cm.js": "rs-cm"}
+    found = {name: [] for name in tools}
+    for rel in pages:
+        soup = BeautifulSoup((book_html / rel).read_text(encoding="utf-8"), "html.parser")
+        srcs = [s.get("src", "") for s in soup.head.find_all("script", src=True)]
+        assert any("_static/quiz.js" in s for s in srcs), f"{rel}: no quiz.js"
+        for name, cls in tools.items():
+            has_tool = soup.body.select_one(f".{cls}") is not None
+            loads = any(re.search(rf"_static/{re.escape(name)}(\?|$)", s) for s in srcs)
+            assert has_tool == loads, f"{rel}: tool {cls} {'present' if has_tool else 'absent'}, {name} loaded: {loads}"
+            if loads:
+                found[name].append(rel)
+    assert found == {"emax.js": [MODULE_1], "cows.js": ["notebooks/02-withdrawal-management.html"],
+                     "cm.js": ["notebooks/03-behavioural-therapies.html"]}, found
+
+
 def test_theme_stylesheet_has_no_icon_font_glyph_rules(book_html):
     css = (book_html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     assert not re.search(r"\.fa-(xmark|bars|github|magnifying-glass):{1,2}before\{", css)
@@ -94,7 +113,8 @@ def _open(browser, book_server, rel, **kwargs):
 @pytest.mark.parametrize("rel", [MODULE_0, MODULE_1])
 def test_quiz_and_tools_become_interactive(browser, book_server, book_html, rel):
     """The readiness probe the benchmark uses sees every quiz (and Module 1's Emax tool) become
-    interactive after the first contentful paint was recorded, with no page error."""
+    interactive after the first contentful paint was recorded, with no page error; and every section
+    left unlaid-out while the page loaded (content-visibility, quiz.css) is laid out after it."""
     with _open(browser, book_server, rel) as (context, page, watch):
         context.add_init_script(READY_JS)
         goto(page, book_server, rel, wait_until="load")
@@ -107,6 +127,12 @@ def test_quiz_and_tools_become_interactive(browser, book_server, book_html, rel)
         assert page.locator(".rs-quiz button.rs-check").count() >= 1
         if rel == MODULE_1:
             assert page.locator(".rs-emax.rs-ready input[type=range]:enabled").count() >= 1
+        # sections skipped while the page loaded (quiz.css) are all laid out once it has loaded
+        page.wait_for_function("""() => {
+            const all = document.querySelectorAll('.bd-article > section > section');
+            return all.length > 3 && Array.from(all).every(s => s.classList.contains('rs-laid-out')
+                && getComputedStyle(s).contentVisibility === 'visible');
+        }""")
         assert not watch.errors(), watch.errors()
 
 

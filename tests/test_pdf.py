@@ -41,6 +41,21 @@ def test_pdf_of_a_module_page_keeps_questions_and_help_but_no_answers(browser, b
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_pdf_of_a_module_page_keeps_its_figures(browser, book_html, tmp_path):
+    """Module 1's figures far down the page are printed too (not left out as an image not loaded
+    yet would be: no loading="lazy", recovery_science.sphinxext). The figures are SVG with their
+    text as text (recovery_science.figures), so their labels are in the PDF's text."""
+    out = tmp_path / "module1.pdf"
+    pdf.build(Path(book_html), out, ["notebooks/01-biology-of-opioid-dependence.html"], browser)
+    reader = PdfReader(io.BytesIO(out.read_bytes()))
+    text = unicodedata.normalize("NFKC", " ".join(" ".join(page.extract_text().split()) for page in reader.pages))
+    page = (Path(book_html) / "notebooks" / "01-biology-of-opioid-dependence.html").read_text(encoding="utf-8")
+    for label in ("Effect (fraction of system maximum)", "Agonist concentration (unitless, log scale; Kd = 1)",
+                  "Deaths per 100,000 (age-adjusted)"):
+        assert label in text, f"figure label {label!r} not printed"
+    assert "Effect (fraction of system maximum)" not in page, "the receptor label is the figure's own"
+
+
 def test_a_missing_page_stops_with_one_line_and_writes_nothing(book_html, tmp_path):
     out = tmp_path / "course.pdf"
     with pytest.raises(SystemExit, match="not in .*book/nowhere.html .*make book"):

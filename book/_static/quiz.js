@@ -690,11 +690,32 @@
     return quizzes;
   }
 
+  // Fast on a phone (issue 13; quiz.css): while a page loads, its sections off screen are not laid
+  // out (content-visibility). Once it has loaded, they are laid out one at a time when the browser
+  // is idle, so that every section soon has its real size and place (for scrolling, links within
+  // the page and anything that measures it) without one long task.
+  function layOutSections() {
+    var rest = Array.prototype.slice.call(document.querySelectorAll(".bd-article > section > section"));
+    var idle = window.requestIdleCallback || function (f) { return window.setTimeout(f, 1); };
+    function next() {
+      var section = rest.shift();
+      if (!section) return;
+      section.classList.add("rs-laid-out");
+      idle(next);
+    }
+    idle(next);
+  }
+
   function start() {
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", init);
     } else {
       init();
+    }
+    if (document.readyState === "complete") {
+      layOutSections();
+    } else {
+      window.addEventListener("load", layOutSections);
     }
   }
 
