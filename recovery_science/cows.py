@@ -345,7 +345,7 @@ def scorer_html(scale: dict[str, Any] | None = None) -> str:
 
 
 def _vignette_html(vig: dict[str, Any], scale: dict[str, Any]) -> str:
-    top = (f'<h4 class="rs-cows-title">{html.escape(vig["title"])}</h4>'
+    top = (f'<h3 class="rs-cows-title">{html.escape(vig["title"])}</h3>'
            f'<p class="rs-cows-case">{html.escape(vig["text"])}</p>'
            "<p>Score every item from the description, then check your scoring. The worked answer "
            "appears once every item has a score.</p>")

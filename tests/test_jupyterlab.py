@@ -215,6 +215,10 @@ def _run_all_and_grade(page, base: str, name: str, bank_id: str):
     box = radio.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' widget-vbox ')]"
                         "[.//button[normalize-space()='Check']][1]")
     radio.scroll_into_view_if_needed()
+    # every option reads whole: labels do not run into each other (long options wrap in place)
+    tops = box.locator(".widget-radio-box label").evaluate_all(
+        "ls => ls.map(l => { const r = l.getBoundingClientRect(); return [r.top, r.bottom]; })")
+    assert all(b <= t + 1 for (_, b), (t, _) in zip(tops, tops[1:], strict=False)), f"option labels overlap: {tops}"
     radio.check()
     box.get_by_role("button", name="Check", exact=True).click()
     box.locator(".widget-html", has_text="Correct").first.wait_for()
@@ -223,11 +227,14 @@ def _run_all_and_grade(page, base: str, name: str, bank_id: str):
 
 def _close_all(page) -> None:
     """Close the notebook (and shut its kernel down) so that the next test's Run All has the CPU."""
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:close-and-shutdown')")
-    try:
-        page.locator(".jp-Dialog .jp-mod-accept").click(timeout=3_000)
-    except Exception:  # noqa: BLE001 - no dialog
-        pass
+    # not awaited: the command waits for the dialogs below
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:close-and-shutdown'); }")
+    for _ in range(2):  # "shut the kernel down?", then perhaps "save changes?"
+        try:
+            page.locator(".jp-Dialog .jp-mod-accept").click(timeout=3_000)
+        except Exception:  # noqa: BLE001 - no (more) dialog
+            break
+    page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)')", timeout=15_000)
 
 
 def test_module1_after_run_all_quiz_and_sliders_work(lab_page):
@@ -261,7 +268,9 @@ def test_module2_after_run_all_quiz_and_cows_scorer_work(lab_page):
     box.query_selector("input[placeholder='beats per minute']").fill("112")  # 101-120 bpm: 2 points
     select = box.query_selector("select")  # sweating, the first scored item
     labels = select.eval_on_selector_all("option", "os => os.map(o => o.textContent)")
-    select.select_option(label=next(t for t in labels if t.startswith("1 \u2014")))
+    choice = next((t for t in labels if t.replace("\xa0", " ").startswith("1 ")), None)  # ipywidgets: no-break spaces
+    assert choice, f"no 1-point option among {labels}"
+    select.select_option(label=choice)
     page.wait_for_function("el => el.innerText.includes('Scored 2 of 11 items; total so far 3')", arg=box)
     assert not page.errors, page.errors
     _close_all(page)

@@ -28,6 +28,19 @@ _COLOURS = {
 }
 # At most about one line between questions (issue 7): tight margins, and empty parts take no room.
 _QUESTION_GAP = "0 0 0.75em 0"
+# ipywidgets gives each radio/checkbox label one fixed-height line: a long option wraps onto the next
+# option (and covers its button) or is cut short. Let the quiz's option labels take their height.
+_CHOICE_CSS = (
+    "<style>"
+    ".rs-quiz-choices .widget-radio-box label, .rs-quiz-choices .widget-checkbox,"
+    " .rs-quiz-choices .widget-checkbox label {"
+    " height: auto; min-height: var(--jp-widgets-inline-height, 28px); line-height: 1.35;"
+    " white-space: normal; overflow: visible; text-overflow: clip; }"
+    ".rs-quiz-choices .widget-radio-box label { display: flex; align-items: flex-start; margin: 0.25em 0; }"
+    ".rs-quiz-choices .widget-radio-box input, .rs-quiz-choices .widget-checkbox input {"
+    " flex: none; height: auto; margin-top: 0.15em; }"
+    "</style>"
+)
 _HIDDEN, _SHOWN = "none", ""
 
 
@@ -73,17 +86,21 @@ class QuestionWidget(widgets.VBox):
         kind = question_type(q.type).input
         choices = question_type(q.type).choices(q)
         if kind == "checkbox":
-            return widgets.VBox([
+            boxes = widgets.VBox([
                 widgets.Checkbox(value=False, description=plain(text), indent=False,
                                  layout=widgets.Layout(width="auto"))
                 for _oid, text in choices
             ])
+            boxes.add_class("rs-quiz-choices")
+            return boxes
         if kind == "number":
             unit = f" ({plain(q.unit)})" if getattr(q, "unit", None) else ""
             return widgets.Text(value="", placeholder="e.g. 4.5", description=f"Answer{unit}:",
                                 style={"description_width": "initial"})
-        return widgets.RadioButtons(options=[(plain(text), oid) for oid, text in choices], value=None,
-                                    layout=widgets.Layout(width="auto"))
+        radios = widgets.RadioButtons(options=[(plain(text), oid) for oid, text in choices], value=None,
+                                      layout=widgets.Layout(width="auto"))
+        radios.add_class("rs-quiz-choices")
+        return radios
 
     def response(self) -> Any:
         if question_type(self.question.type).input == "checkbox":
@@ -190,7 +207,7 @@ class QuizWidget(widgets.VBox):
                                         layout=widgets.Layout(margin="0.5em 0 0 0"))
         self.reset_all.on_click(lambda _b: self.reset())
         self._update_score()
-        title = widgets.HTML(f'<h3 style="margin:0.25em 0">{rich(bank.title)}</h3>')
+        title = widgets.HTML(f'{_CHOICE_CSS}<h3 style="margin:0.25em 0">{rich(bank.title)}</h3>')
         super().__init__([title, self.score, *self.questions, self.reset_all])
 
     def _update_score(self) -> None:
