@@ -24,7 +24,7 @@ from test_accessibility import MODES, _context_args, _mode_script, _ready, _scan
 from recovery_science import cows
 
 pytestmark = pytest.mark.browser
-TEMPLATE = "notebooks/00-how-this-course-works.html"  # any page one folder deep: ../_static/ resolves
+TEMPLATE = "notebooks/02-withdrawal-management.html"  # the scorer's page: it loads cows.js (only it does)
 SCALE = cows.SCALE
 ITEMS = [item["id"] for item in SCALE["items"]]
 VIG = cows.load_vignettes()[2]
@@ -39,7 +39,7 @@ def _output(html: str) -> str:
 def cows_page(book_html):
     source = (Path(book_html) / TEMPLATE).read_text(encoding="utf-8")
     assert re.search(r'<script\b[^>]*\bsrc="\.\./_static/cows\.js(\?[^"]*)?"', source), (
-        "the built book does not load cows.js: add it to html_js_files in _config.yml")
+        "Module 2's page does not load cows.js (recovery_science.sphinxext adds a tool's script to its page)")
     body = (
         '<section id="cows-test"><h1>COWS scorer (test page)</h1>'
         + _output(cows.scorer_html())
