@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from .display import show_figures_inline
-from .paths import data_dir
+from .paths import read_tool_json, tool_path
 
 RESULTS = ("neg", "pos", "missed")
 SCHEDULE_KEYS = ("start", "increment", "bonus", "bonus_every", "reset", "recovery_after")
@@ -89,15 +89,12 @@ __all__ = [
 
 
 def params_path() -> Path:
-    return data_dir() / "tools" / "cm.json"
+    return tool_path("cm.json")
 
 
 def load_params(path: str | Path | None = None) -> dict[str, Any]:
     """The tool's parameters (``data/tools/cm.json``, or ``path``), without its comment."""
-    path = Path(path) if path is not None else params_path()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("_comment", None)
-    return data
+    return read_tool_json(path if path is not None else params_path())
 
 
 PARAMS = load_params()

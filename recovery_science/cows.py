@@ -33,7 +33,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .paths import data_dir
+from .paths import read_tool_json, tool_path
 
 __all__ = [
     "load_scale",
@@ -54,19 +54,16 @@ __all__ = [
 
 
 def scale_path() -> Path:
-    return data_dir() / "tools" / "cows.json"
+    return tool_path("cows.json")
 
 
 def vignettes_path() -> Path:
-    return data_dir() / "tools" / "cows-vignettes.yaml"
+    return tool_path("cows-vignettes.yaml")
 
 
 def load_scale(path: str | Path | None = None) -> dict[str, Any]:
     """The scale (``data/tools/cows.json``, or ``path``), without its comment."""
-    path = Path(path) if path is not None else scale_path()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("_comment", None)
-    return data
+    return read_tool_json(path if path is not None else scale_path())
 
 
 def load_vignettes(path: str | Path | None = None) -> list[dict[str, Any]]:

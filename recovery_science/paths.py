@@ -42,6 +42,20 @@ def quiz_dir() -> Path:
     return data_dir() / "quizzes"
 
 
+def tool_path(file: str) -> Path:
+    """A file of ``data/tools/``: an interactive tool's parameters, read by Python and embedded for its script."""
+    return data_dir() / "tools" / file
+
+
+def read_tool_json(path: str | Path) -> dict:
+    """A tool's JSON parameters, without their ``_comment`` (a note for editors, not data)."""
+    import json
+
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data.pop("_comment", None)
+    return data
+
+
 def bib_path() -> Path:
     return course_root() / "book" / "references.bib"
 

@@ -51,21 +51,18 @@ from typing import Any
 import numpy as np
 
 from .display import show_figures_inline
-from .paths import data_dir
+from .paths import read_tool_json, tool_path
 
 CAPTION = "Schematic model — illustrative, unitless parameters, not drug doses"
 
 
 def params_path() -> Path:
-    return data_dir() / "tools" / "receptor.json"
+    return tool_path("receptor.json")
 
 
 def load_params(path: str | Path | None = None) -> dict[str, Any]:
     """The tool's parameters (``data/tools/receptor.json``, or ``path``), without its comment."""
-    path = Path(path) if path is not None else params_path()
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.pop("_comment", None)
-    return data
+    return read_tool_json(path if path is not None else params_path())
 
 
 PARAMS = load_params()
