@@ -323,6 +323,7 @@ def _rewrite_pages(app, exception) -> None:
         text = page.read_text(encoding="utf-8")
         new = inline_icons(text, missing) if "fa-" in text else text
         new = fast_head(new, options_js, problems, basic_css=only_basic, own=own)
+        new = theme_after_paint(new)
         new = size_figures(new, page)
         if new != text:
             page.write_text(new, encoding="utf-8")
@@ -334,6 +335,18 @@ def _rewrite_pages(app, exception) -> None:
     theme_css = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
     if theme_css.is_file():
         theme_css.write_text(trim_theme_css(theme_css.read_text(encoding="utf-8")), encoding="utf-8")
+    modules = _node_modules(app, "purgecss")
+    if modules is None:
+        logger.info("stylesheets kept whole: no Node or no node_modules/purgecss (run npm ci)")
+    else:
+        purge_css(outdir, modules)
+    theme_js = outdir / "_static" / "scripts" / "pydata-sphinx-theme.js"
+    if theme_js.is_file():
+        patched, misses = patch_theme_js(theme_js.read_text(encoding="utf-8"))
+        for miss in misses:
+            logger.warning("pydata-sphinx-theme.js: %s not found once; has the theme changed? "
+                           "(recovery_science/sphinxext.py, patch_theme_js; DEVELOPING.md, theme overrides)", miss)
+        theme_js.write_text(patched, encoding="utf-8")
 
 
 # -- Figures with their size ---------------------------------------------------------------------
@@ -540,6 +553,43 @@ def fast_head(html: str, options_js: str | None = None, problems: set[str] | Non
     return html
 
 
+# -- The theme's scripts after the first paint ---------------------------------------------------
+#
+# bootstrap.js and the theme's own script (deferred, at the end of <body>) ran before
+# DOMContentLoaded, before the page had been painted: each reads the size of something (the header,
+# the active link in the sidebar), which made the browser lay the whole page out inside the
+# script's task. On a phone those were the two longest tasks of a module page (Lighthouse, 4x CPU
+# slowdown: 120-260 ms each), and they held back the largest paint. Nothing they do is needed
+# for the first paint (the colour mode is set by the inline script in <head>; the quiz and the
+# tools are quiz.js's and the tools' own), so they get type="rs-after-paint", which a browser
+# neither fetches nor runs, and a small inline script at the end of <body> (AFTER_PAINT_JS) puts
+# them back, in their order, in the first task after the page has loaded and painted: the
+# header's buttons, the sidebar's menu and the search shortcut start a frame after the first
+# paint instead of before it, and the page's layout is done by then. While they wait, <html> has
+# data-rs-theme="waiting"; once they have run, the class rs-theme-ready (browser tests wait for it).
+AFTER_PAINT_TYPE = "rs-after-paint"
+AFTER_PAINT_JS = (
+    "(function(){var d=document,h=d.documentElement;h.setAttribute('data-rs-theme','waiting');"
+    "function run(){var w=Array.prototype.slice.call(d.querySelectorAll('script[type=\"rs-after-paint\"]'));"
+    "function next(){var o=w.shift();if(!o){h.classList.add('rs-theme-ready');return;}"
+    "var s=d.createElement('script');s.onload=s.onerror=function(){setTimeout(next,0);};"
+    "s.src=o.getAttribute('src');o.parentNode.replaceChild(s,o);}"
+    "requestAnimationFrame(function(){setTimeout(next,0);});}"
+    "if(d.readyState==='complete')run();else addEventListener('load',run);})();"
+)
+_THEME_SCRIPT = re.compile(
+    r"<script defer src=\"([^\"]*_static/scripts/(?:bootstrap|pydata-sphinx-theme)\.js(?:\?[^\"]*)?)\"></script>")
+
+
+def theme_after_paint(html: str) -> str:
+    """``html`` with the theme's scripts run after the first paint (see above)."""
+    new, count = _THEME_SCRIPT.subn(lambda m: f'<script type="{AFTER_PAINT_TYPE}" src="{m.group(1)}"></script>', html)
+    if count == 0 or "</body>" not in new:
+        return html
+    at = new.rindex("</body>")
+    return new[:at] + f"<script>{AFTER_PAINT_JS}</script>\n" + new[at:]
+
+
 # The theme's stylesheet (render-blocking, 66 KiB gzip) carries a ``.fa-NAME:before{content:...}``
 # rule for every Font Awesome icon, about 20 KiB gzip; the icons are inline SVG now
 # (:func:`inline_icons`) and no page loads the icon font. Those rules, and nothing else, are dropped.
@@ -555,6 +605,122 @@ def trim_theme_css(css: str) -> str:
         return m.group(0)
 
     return _CSS_RULE.sub(rule, css)
+
+
+# -- Stylesheets without the rules no page uses ---------------------------------------------------
+#
+# The theme's stylesheet bundles all of Bootstrap 5 and styles for every extension the theme
+# supports: 310 KiB (45 KiB gzip), render-blocking on every page, and every rule in it is matched
+# against every element when a page's style is computed (Lighthouse: a module page's first paint
+# waited about 0.3 s for it on a phone). After the build, PurgeCSS (npm: purgecss, a dev
+# dependency installed by `npm ci`) keeps, in the theme's and the extensions' stylesheets below,
+# only the rules whose selectors can match: it reads every page of the built book and every
+# script in _static (so a class a script adds, such as Bootstrap's "show", is kept when the script
+# names it). Kept whatever the pages say (SAFELIST_GREEDY): any rule naming Bootstrap's tooltip,
+# dropdown, popper, show, fade or collapse classes, which Bootstrap builds from pieces at run time
+# (`bs-${name}-auto`, data-popper-placement); and the bare ``:focus-visible`` rule
+# (SAFELIST_STANDARD). The course's own stylesheets are not purged, nor pygments.css (the theme
+# writes it again at the end of the build, after this step). Each stylesheet as the theme or the
+# extension shipped it is kept next to the html folder (css-whole/, not published), and
+# tests/test_purged_css.py fails if a rule of it that matches an element of a page (after the
+# page's scripts have run, in either colour mode) is missing from the purged one. Without Node or
+# purgecss the stylesheets stay whole (a heavier, but correct, book).
+PURGED_CSS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "basic.css", "mystnb.*.css",
+              "sphinx-thebe.css", "togglebutton.css", "copybutton.css")
+SAFELIST_GREEDY = ("tooltip", "dropdown", "popper", "show", "fade", "collaps")
+# selectors PurgeCSS drops though they match everything: the theme's focus ring for keyboard users
+# (a bare ``:focus-visible { outline: … }``; tests/test_purged_css.py found it gone)
+SAFELIST_STANDARD = (":focus-visible",)
+# next to the html folder (not published): each purged stylesheet as it was, for the test
+WHOLE_CSS_DIR = "css-whole"
+PURGE_JS = r"""
+const {PurgeCSS} = require('purgecss');
+let input = '';
+process.stdin.on('data', (d) => { input += d; });
+process.stdin.on('end', async () => {
+  const {content, css, standard, greedy} = JSON.parse(input);
+  const result = await new PurgeCSS().purge({
+    content, css, variables: false, keyframes: true, fontFace: true,
+    safelist: {standard, greedy: greedy.map((word) => new RegExp(word))},
+  });
+  process.stdout.write(JSON.stringify(Object.fromEntries(result.map((r) => [r.file, r.css]))));
+});
+"""
+
+
+def purge_css(outdir: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
+    """Purge the stylesheets of :data:`PURGED_CSS` in a built book (see above), in place; returns
+    each file's size before and after, in bytes."""
+    node = shutil.which("node")
+    static = outdir / "_static"
+    files = sorted({str(f) for pattern in PURGED_CSS for f in static.glob(pattern) if f.is_file()})
+    if node is None or not files:
+        return {}
+    content = [str(p) for p in outdir.rglob("*.html") if "_static" not in p.relative_to(outdir).parts]
+    content += [str(p) for p in static.rglob("*.js")]
+    request = {"content": content, "css": files, "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY}
+    proc = subprocess.run(
+        [node, "-e", PURGE_JS], input=json.dumps(request),
+        capture_output=True, text=True, env={"NODE_PATH": str(node_modules), "PATH": str(Path(node).parent)},
+        timeout=300,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"PurgeCSS failed: {proc.stderr[-2000:]}")
+    sizes = {}
+    whole = outdir.parent / WHOLE_CSS_DIR
+    for name, css in json.loads(proc.stdout).items():
+        path = Path(name)
+        before = path.stat().st_size
+        kept = whole / path.relative_to(static)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, kept)
+        path.write_text(css, encoding="utf-8")
+        sizes[str(path.relative_to(static))] = (before, len(css.encode()))
+    return sizes
+
+
+# -- The theme's script: its tab stops without a long task -----------------------------------------
+#
+# Once a page has loaded, the theme's script (addTabStopsToScrollableElements) gives every code
+# block, output and table that scrolls a tab stop, so that a keyboard user can scroll it. To know
+# which ones scroll it reads the size of each; on a phone, where sections off screen are not laid
+# out yet (quiz.css, content-visibility), that lays out the whole page in one task (Lighthouse,
+# Module 2: about 290 ms of main thread at 4x CPU slowdown, the largest part of its blocking time),
+# and it writes each tab stop between two reads, so the page's style is recomputed for every
+# element. Two replacements in the built copy of the script, each of which must match exactly
+# once (a theme upgrade that changes the code fails the build instead of losing the fix quietly):
+# - the first pass waits for quiz.js to lay the sections out one at a time (RecoveryQuiz.afterLayout;
+#   without quiz.js on the page, it runs on load as before);
+# - every size is read before any tab stop is written, and a tab stop (the tabindex attribute) is
+#   written only if it changes (the theme runs the same pass again when the window is resized or the page changes,
+#   for instance when a quiz shows its feedback).
+_TAB_STOPS_FIRST_PASS = re.compile(
+    r'"complete"===document\.readyState\?(?P<f>[\w$]+)\(\):window\.addEventListener\("load",(?P=f)\)')
+_TAB_STOPS_EACH = re.compile(
+    r"\.forEach\((?P<e>[\w$]+)=>\{(?P=e)\.tabIndex=(?P=e)\.scrollWidth>(?P=e)\.clientWidth\|\|"
+    r"(?P=e)\.scrollHeight>(?P=e)\.clientHeight\?0:-1\}\)")
+
+
+def patch_theme_js(js: str) -> tuple[str, list[str]]:
+    """The theme's script with its tab-stop pass split from the page load (see above), and the
+    names of the replacements that did not match exactly once (the script is then unchanged).
+    A script patched already (a rebuild that did not copy the theme's file again) is returned as it is."""
+    if "window.RecoveryQuiz.afterLayout" in js and "a.rsStops" in js:
+        return js, []
+    misses = [name for name, rx in (("the first tab-stop pass", _TAB_STOPS_FIRST_PASS),
+                                    ("the tab-stop loop", _TAB_STOPS_EACH)) if len(rx.findall(js)) != 1]
+    if misses:
+        return js, misses
+    js = _TAB_STOPS_FIRST_PASS.sub(
+        lambda m: ('(window.RecoveryQuiz&&window.RecoveryQuiz.afterLayout||function(f){'
+                   '"complete"===document.readyState?f():window.addEventListener("load",f)})(%s)' % m.group("f")),
+        js)
+    js = _TAB_STOPS_EACH.sub(
+        lambda m: ('.forEach((e,i,a)=>{a.rsStops||(a.rsStops=Array.prototype.map.call(a,x=>'
+                   'x.scrollWidth>x.clientWidth||x.scrollHeight>x.clientHeight?0:-1));'
+                   'e.getAttribute("tabindex")!==String(a.rsStops[i])&&(e.tabIndex=a.rsStops[i])})'),
+        js)
+    return js, []
 
 
 # -- Math rendered at build time -----------------------------------------------------------------
@@ -593,9 +759,10 @@ def _rendered_math_pages(app) -> set[str]:
     return app._rs_rendered_math
 
 
-def _node_modules(app) -> Path | None:
+def _node_modules(app, package: str = "mathjax-full") -> Path | None:
+    """The node_modules folder (the book's, else the course package's) that holds ``package``."""
     for folder in (Path(app.srcdir), Path(__file__).resolve().parents[1]):
-        if (folder / "node_modules" / "mathjax-full" / "js" / "mathjax.js").is_file():
+        if (folder / "node_modules" / package / "package.json").is_file():
             return folder / "node_modules"
     return None
 

@@ -132,9 +132,19 @@ def new_errors(watch: Watch, baseline: set[str]) -> list[str]:
     return sorted(watch.errors() - baseline)
 
 
+# The theme's scripts run after the first paint (recovery_science.sphinxext, theme_after_paint):
+# while they wait <html> has data-rs-theme="waiting", and the class rs-theme-ready once they have run.
+THEME_READY_JS = """() => document.documentElement.getAttribute('data-rs-theme') !== 'waiting'
+    || document.documentElement.classList.contains('rs-theme-ready')"""
+
+
 def goto(page, base: str, rel: str, wait_until: str = "load"):
+    """Open ``rel``; with wait_until "load" or "networkidle", also wait until the theme's scripts
+    have run (its header buttons, menus and search shortcut work)."""
     response = page.goto(f"{base}/{rel}", wait_until=wait_until)
     assert response is not None and response.ok, f"{rel}: {response and response.status}"
+    if wait_until in ("load", "networkidle"):
+        page.wait_for_function(THEME_READY_JS)
     return response
 
 

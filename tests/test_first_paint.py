@@ -100,6 +100,49 @@ def test_each_tool_script_loads_only_where_its_tool_is(book_html, pages):
                      "cm.js": ["notebooks/03-behavioural-therapies.html"]}, found
 
 
+def test_the_theme_scripts_wait_for_the_first_paint_on_every_page(book_html, pages):
+    """bootstrap.js and the theme's script are marked rs-after-paint on every page
+    (sphinxext.theme_after_paint), with the inline script that puts them back after the first
+    paint at the end of <body>."""
+    problems = []
+    for rel in pages:
+        soup = BeautifulSoup((book_html / rel).read_text(encoding="utf-8"), "html.parser")
+        theme = {s.get("src", ""): s.get("type") for s in soup.find_all("script")
+                 if re.search(r"_static/scripts/(bootstrap|pydata-sphinx-theme)\.js", s.get("src", ""))}
+        if len(theme) != 2 or set(theme.values()) != {"rs-after-paint"}:
+            problems.append(f"{rel}: {theme}")
+        last = soup.body.find_all("script")[-1]
+        if last.get("src") or "rs-after-paint" not in last.get_text():
+            problems.append(f"{rel}: the last script of <body> does not run them")
+    assert not problems, problems
+
+
+# when each theme script was put into the page, next to the first paint
+AFTER_PAINT_JS = r"""(() => {
+  const seen = window.__rsAfterPaint = {paint: null, scripts: {}};
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-paint') seen.paint = e.startTime;
+  }).observe({type: 'paint', buffered: true});
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      const m = n.tagName === 'SCRIPT' && !n.type && /scripts\/(bootstrap|pydata-sphinx-theme)\.js/.exec(n.src || '');
+      if (m) seen.scripts[m[1]] = performance.now();
+    }
+  }).observe(document, {subtree: true, childList: true});
+})();"""
+
+
+def test_the_theme_scripts_run_after_the_first_paint(browser, book_server):
+    with open_page(browser, book_server, **PHONE) as (context, page, watch):
+        context.add_init_script(AFTER_PAINT_JS)
+        goto(page, book_server, MODULE_1, wait_until="load")
+        seen = page.evaluate("window.__rsAfterPaint")
+        assert seen["paint"] is not None and set(seen["scripts"]) == {"bootstrap", "pydata-sphinx-theme"}, seen
+        assert seen["paint"] < seen["scripts"]["bootstrap"] <= seen["scripts"]["pydata-sphinx-theme"], seen
+        assert page.evaluate("typeof window.bootstrap") == "object"
+        assert watch.errors() == set()
+
+
 def test_theme_stylesheet_has_no_icon_font_glyph_rules(book_html):
     css = (book_html / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
     assert not re.search(r"\.fa-(xmark|bars|github|magnifying-glass):{1,2}before\{", css)

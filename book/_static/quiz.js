@@ -694,17 +694,36 @@
   // out (content-visibility). Once it has loaded, they are laid out one at a time when the browser
   // is idle, so that every section soon has its real size and place (for scrolling, links within
   // the page and anything that measures it) without one long task.
+  //
+  // Work that measures the whole page waits for them: afterLayout(f) runs f when the browser is
+  // idle after the last section is laid out. The theme's script reads the size of every code block
+  // and output once the page has loaded (to give the scrollable ones a tab stop); run then, it lays
+  // every section out at once, one long task on a phone. recovery_science.sphinxext (patch_theme_js)
+  // hands that work to afterLayout.
+  var laidOut = false;
+  var waiting = [];
+  function idle(f) {
+    return (window.requestIdleCallback || function (g) { return window.setTimeout(g, 1); })(f);
+  }
+  function afterLayout(f) {
+    if (laidOut) idle(f);
+    else waiting.push(f);
+  }
   function layOutSections() {
     var rest = Array.prototype.slice.call(document.querySelectorAll(".bd-article > section > section"));
-    var idle = window.requestIdleCallback || function (f) { return window.setTimeout(f, 1); };
     function next() {
       var section = rest.shift();
-      if (!section) return;
-      section.classList.add("rs-laid-out");
-      idle(next);
+      if (section) {
+        section.classList.add("rs-laid-out");
+        idle(next);
+        return;
+      }
+      laidOut = true;
+      waiting.splice(0).forEach(idle);
     }
     idle(next);
   }
+
 
   function start() {
     if (document.readyState === "loading") {
@@ -727,6 +746,7 @@
     NOT_SCORED: NOT_SCORED,
     TYPES: TYPES,
     INPUTS: INPUTS,
+    afterLayout: afterLayout,
     grade: grade,
     parseNumber: parseNumber,
     trimVerdict: trimVerdict,
