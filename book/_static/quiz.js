@@ -702,8 +702,12 @@
   // hands that work to afterLayout.
   var laidOut = false;
   var waiting = [];
+  // Each section is laid out inside the idle period (offsetHeight), as many as the period has time
+  // for, so that a slow or rarely idle browser still finishes soon (the timeout), and a tool that
+  // measures the page (axe, in Lighthouse) does not meet sections still at their placeholder size.
   function idle(f) {
-    return (window.requestIdleCallback || function (g) { return window.setTimeout(g, 1); })(f);
+    if (window.requestIdleCallback) return window.requestIdleCallback(f, {timeout: 500});
+    return window.setTimeout(f, 1);
   }
   function afterLayout(f) {
     if (laidOut) idle(f);
@@ -711,15 +715,19 @@
   }
   function layOutSections() {
     var rest = Array.prototype.slice.call(document.querySelectorAll(".bd-article > section > section"));
-    function next() {
-      var section = rest.shift();
-      if (section) {
+    function next(deadline) {
+      var section;
+      do {
+        section = rest.shift();
+        if (!section) {
+          laidOut = true;
+          waiting.splice(0).forEach(idle);
+          return;
+        }
         section.classList.add("rs-laid-out");
-        idle(next);
-        return;
-      }
-      laidOut = true;
-      waiting.splice(0).forEach(idle);
+        void section.offsetHeight;
+      } while (deadline && !deadline.didTimeout && deadline.timeRemaining() > 10);
+      idle(next);
     }
     idle(next);
   }
