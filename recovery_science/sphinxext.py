@@ -648,14 +648,13 @@ process.stdin.on('end', async () => {
 """
 
 
-def purge_css(outdir: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
-    """Purge the stylesheets of :data:`PURGED_CSS` in a built book (see above), in place; returns
-    each file's size before and after, in bytes."""
+def purge_css(outdir: Path, node_modules: Path) -> None:
+    """Purge the stylesheets of :data:`PURGED_CSS` in a built book (see above), in place."""
     node = shutil.which("node")
     static = outdir / "_static"
     files = sorted({str(f) for pattern in PURGED_CSS for f in static.glob(pattern) if f.is_file()})
     if node is None or not files:
-        return {}
+        return
     content = [str(p) for p in outdir.rglob("*.html") if "_static" not in p.relative_to(outdir).parts]
     content += [str(p) for p in static.rglob("*.js")]
     request = {"content": content, "css": files, "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY}
@@ -666,17 +665,13 @@ def purge_css(outdir: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
     )
     if proc.returncode != 0:
         raise RuntimeError(f"PurgeCSS failed: {proc.stderr[-2000:]}")
-    sizes = {}
     whole = outdir.parent / WHOLE_CSS_DIR
     for name, css in json.loads(proc.stdout).items():
         path = Path(name)
-        before = path.stat().st_size
         kept = whole / path.relative_to(static)
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, kept)
         path.write_text(css, encoding="utf-8")
-        sizes[str(path.relative_to(static))] = (before, len(css.encode()))
-    return sizes
 
 
 # -- The theme's script: its tab stops without a long task -----------------------------------------
@@ -689,7 +684,7 @@ def purge_css(outdir: Path, node_modules: Path) -> dict[str, tuple[int, int]]:
 # and it writes each tab stop between two reads, so the page's style is recomputed for every
 # element. Two replacements in the built copy of the script, each of which must match exactly
 # once (a theme upgrade that changes the code fails the build instead of losing the fix quietly):
-# - the first pass waits for quiz.js to lay the sections out one at a time (RecoveryQuiz.afterLayout;
+# - the first pass waits for quiz.js to lay the sections out in idle time (RecoveryQuiz.afterLayout;
 #   without quiz.js on the page, it runs on load as before);
 # - every size is read before any tab stop is written, and a tab stop (the tabindex attribute) is
 #   written only if it changes (the theme runs the same pass again when the window is resized or the page changes,

@@ -691,7 +691,7 @@
   }
 
   // Fast on a phone (issue 13; quiz.css): while a page loads, its sections off screen are not laid
-  // out (content-visibility). Once it has loaded, they are laid out one at a time when the browser
+  // out (content-visibility). Once it has loaded, they are laid out a few at a time when the browser
   // is idle, so that every section soon has its real size and place (for scrolling, links within
   // the page and anything that measures it) without one long task.
   //
