@@ -569,7 +569,7 @@ def explorer_html(params: dict[str, Any] | None = None) -> str:
     and a cost line (``aria-live``), and a visit-by-visit table. No form; buttons are
     ``type="button"``. The summary line is filled in here for the example sequence, so a reader
     without JavaScript still reads the comparison."""
-    from .display import run_notice_html
+    from .outputs import NO_MATH_CLASS, run_notice_html
 
     params = PARAMS if params is None else params
     sliders = params["sliders"]
@@ -579,7 +579,7 @@ def explorer_html(params: dict[str, Any] | None = None) -> str:
     part = params["participants"]
     reset_checked = " checked" if schedule["reset"] else ""
     return (
-        f'<div class="rs-cm" data-rs-cm="{html.escape(data, quote=True)}">'
+        f'<div class="rs-cm {NO_MATH_CLASS}" data-rs-cm="{html.escape(data, quote=True)}">'
         + run_notice_html(RUN_NOTICE)
         + '<p class="rs-cm-title"><strong>Try the voucher schedule here</strong> (it runs in your browser). '
         f"{CAPTION}.</p>"

@@ -310,13 +310,14 @@ def _controls_html(prefix: str, scale: dict[str, Any]) -> str:
 
 def _box_html(kind: str, prefix: str, payload: dict[str, Any], inner_top: str, scale: dict[str, Any],
               button: str | None) -> str:
-    from .display import run_notice_html
+    from .outputs import NO_MATH_CLASS, run_notice_html
 
     embedded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     button_html = (f'<p><button type="button" class="rs-cows-check" disabled>{html.escape(button)}</button></p>'
                    if button else "")
     return (
-        f'<div class="rs-cows rs-cows-{kind}" id="{prefix}" data-rs-cows="{html.escape(embedded, quote=True)}">'
+        f'<div class="rs-cows rs-cows-{kind} {NO_MATH_CLASS}" id="{prefix}" '
+        f'data-rs-cows="{html.escape(embedded, quote=True)}">'
         + run_notice_html(RUN_NOTICE)
         + f'<p class="{NOTICE_CLASS}" role="note"><strong>{html.escape(scale["notice"])}</strong></p>'
         + inner_top

@@ -6,16 +6,9 @@ from html import escape
 
 import ipywidgets as widgets
 
+from .outputs import NO_MATH_CLASS
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# A stored no-kernel output (a tool's or a quiz's) carries a notice with these classes: JupyterLab
-# shows it in an unrun notebook, the book's script removes it once the controls work, and the
-# book's search snippets leave it out (rs-search-skip).
-RUN_NOTICE_CLASSES = "rs-run-notice rs-search-skip"
-
-
-def run_notice_html(text: str) -> str:
-    """The notice shown above stored controls until a script or a kernel makes them work."""
-    return f'<p class="{RUN_NOTICE_CLASSES}" role="note"><strong>{escape(text)}</strong></p>'
 
 
 class LiveBox(widgets.VBox):
@@ -33,10 +26,8 @@ class LiveBox(widgets.VBox):
         super().__init__(children, **kwargs)
 
     def _repr_mimebundle_(self, **kwargs):
-        data = {
-            "text/plain": self.note,
-            "text/html": self.static_html or f'<p class="rs-live-note"><em>{escape(self.note)}</em></p>',
-        }
+        note = f'<p class="rs-live-note {NO_MATH_CLASS}"><em>{escape(self.note)}</em></p>'
+        data = {"text/plain": self.note, "text/html": self.static_html or note}
         view = super()._repr_mimebundle_(**kwargs)
         if view and WIDGET_VIEW in view:
             data[WIDGET_VIEW] = view[WIDGET_VIEW]

@@ -403,7 +403,7 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
     are disabled and a notice (:data:`RUN_NOTICE`) says how to use them, until emax.js enables
     them and removes the notice: an unrun notebook in JupyterLab shows this HTML without its
     script. No form and nothing that submits or navigates."""
-    from .display import run_notice_html
+    from .outputs import NO_MATH_CLASS, run_notice_html
 
     params = PARAMS if params is None else params
     sliders = params["sliders"]
@@ -414,7 +414,7 @@ def explorer_html(efficacy: float | None = None, antagonist: float | None = None
         sort_keys=True, separators=(",", ":"),
     )
     return (
-        f'<div class="rs-emax" data-rs-emax="{html.escape(embedded, quote=True)}">'
+        f'<div class="rs-emax {NO_MATH_CLASS}" data-rs-emax="{html.escape(embedded, quote=True)}">'
         + run_notice_html(RUN_NOTICE)
         + '<p class="rs-emax-title"><strong>Try the model here</strong> (it runs in your browser). '
         f"{CAPTION}.</p>"

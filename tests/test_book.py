@@ -173,6 +173,24 @@ def test_math_is_typeset_at_build_time_by_the_vendored_mathjax(book_html):
     assert (book_html / "_static" / "vendor" / "mathjax" / "tex-chtml.js").is_file()
 
 
+def test_no_prose_is_typeset_as_math(book_html):
+    """Prose caught between two "$" signs becomes math whose letters are one <mi> each: "and each
+    further" read as the product a·n·d·e·a·c·h... (Module 3's amounts did this until they were
+    escaped; tests/test_course_structure.py checks the sources). Real math here never has four
+    letters in a row."""
+    prose = []
+    for page in _pages(book_html):
+        for math in _soup(page).select("mjx-assistive-mml math"):
+            run = 0
+            for el in math.find_all(True):
+                run = run + 1 if el.name == "mi" and len(el.get_text()) == 1 and not el.find_all(True) else (
+                    run if el.find_all(True) else 0)
+                if run >= 4:
+                    prose.append(f"{page.name}: {math.get_text(' ', strip=True)[:80]!r}")
+                    break
+    assert not prose, "\n".join(prose)
+
+
 def test_help_page(book_html):
     text = _soup(book_html / "book" / "help.html").get_text(" ", strip=True)
     for needle in ("1-800-662-4357", "988", "FindTreatment.gov", "911"):

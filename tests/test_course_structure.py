@@ -229,3 +229,32 @@ def test_no_figure_is_stored_as_text(nb):
             text = "".join(data.get("text/plain", ""))
             if re.fullmatch(r"<Figure size [^>]* with \d+ Axes>", text.strip()):
                 assert "image/png" in data or "image/svg+xml" in data, f"{nb.path.name} cell {n}: figure stored as text"
+
+
+# A "$" before a digit is an amount of money; unescaped, two of them on a line make the text between
+# them math (MyST's dollarmath in the book, MathJax in JupyterLab): "$2.50** and each further $1.00"
+# was shown as italic run-together math. Write "\$2.50".
+UNESCAPED_DOLLAR = re.compile(r"(?<![\\$])\$(?=\d)")
+BOOK_PAGES = sorted((ROOT / "book").glob("*.md"))
+
+
+def _unescaped_amounts(name: str, texts: list[str]) -> list[str]:
+    return [f"{name} {where}: ...{text[max(0, m.start() - 30):m.end() + 10]!r}"
+            for where, text in texts for m in UNESCAPED_DOLLAR.finditer(text)]
+
+
+def test_dollar_amounts_are_escaped_not_math():
+    found = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        found += _unescaped_amounts(path.name, [(f"cell {i}", c.source) for i, c in enumerate(nb.cells)
+                                                if c.cell_type == "markdown"])
+    for path in BOOK_PAGES:
+        found += _unescaped_amounts(path.name, [("", path.read_text(encoding="utf-8"))])
+    assert not found, "write \\$ for an amount of money (a bare $ pair is typeset as math):\n" + "\n".join(found)
+
+
+def test_the_dollar_check_tells_amounts_from_math():
+    assert UNESCAPED_DOLLAR.search("earns **$2.50**") and UNESCAPED_DOLLAR.search("| $12.00 |")
+    for fine in (r"earns \$2.50", "$$\nE(c) = e\n$$", "$x^2$", "$$10^{-3}$$"):
+        assert not UNESCAPED_DOLLAR.search(fine), fine

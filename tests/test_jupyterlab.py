@@ -145,8 +145,14 @@ def test_unrun_notebook_reads_cleanly(lab_page, path):
     raw = RAW_MARKUP.search(text)
     assert raw is None, f"raw markup shown: {text[max(0, raw.start() - 60):raw.end() + 60]!r}"
 
-    # terms to avoid: struck through and labelled, as many as the source marks
+    # amounts of money read as written: "\$2.50" shows "$2.50", and no pair of them becomes math
     source = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for amount in set(re.findall(r"\$(\d+(?:[.,]\d+)*)", source)):
+        exact = rf"\${re.escape(amount)}(?![.,]?\d)"
+        shown, written = len(re.findall(exact, text)), len(re.findall(exact, source))
+        assert shown >= written, f"${amount}: {written} in the source, {shown} shown"
+
+    # terms to avoid: struck through and labelled, as many as the source marks
     dels = page.locator(f"{panel} .jp-RenderedMarkdown del.rs-avoid[title='term to avoid']")
     assert dels.count() == source.count("<del "), "a term to avoid lost its markup"
     if dels.count():

@@ -4,14 +4,16 @@ form or anything else that submits or navigates (tests/test_jupyterlab.py clicks
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
 
 from recovery_science import receptor
-from recovery_science.display import RUN_NOTICE_CLASSES, run_notice_html
+from recovery_science.outputs import NO_MATH_CLASS, RUN_NOTICE_CLASSES, run_notice_html
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -111,3 +113,39 @@ def test_death_rate_figure_alt_text_states_the_data():
     assert f"between {rx.loc[2011:].min():.1f} and {rx.loc[2011:].max():.1f}" in alt
     assert f"from {heroin[2010]:.1f} in 2010 to {heroin.max():.1f} in {heroin.idxmax()}" in alt
     assert f"from {synth[2013]:.1f} in 2013 to {synth[2020]:.1f} in 2020" in alt
+
+
+AMOUNT = re.compile(r"\$\d")
+
+
+def math_jupyterlab_would_typeset(html: str) -> list[str]:
+    """Runs of text holding an amount of money that JupyterLab's MathJax would typeset: it reads
+    the text between elements (its strings break at every tag) and takes two "$" in one run as
+    inline math, unless an ancestor has the class MathJax ignores (NO_MATH_CLASS). Math meant as
+    math ("$$ E(c) = ... $$") has no "$" before a digit."""
+    soup = BeautifulSoup(html, "html.parser")
+    return [str(text).strip()[:90] for text in soup.find_all(string=True)
+            if text.count("$") >= 2 and AMOUNT.search(text)
+            and text.parent.name not in ("script", "style", "code", "pre")
+            and not any(NO_MATH_CLASS in (el.get("class") or []) for el in text.parents)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_amount_of_money_is_typeset_as_math_in_jupyterlab(path):
+    """Dollar amounts in the stored outputs and in the Markdown (as JupyterLab renders it: "\\$"
+    becomes "$" before MathJax runs). tests/test_jupyterlab.py checks the same in JupyterLab."""
+    nb = nbformat.read(path, as_version=4)
+    markdown = MarkdownIt("commonmark").enable("table")
+    found = [f"output: {t!r}" for html in _stored_html(path) for t in math_jupyterlab_would_typeset(html)]
+    found += [f"cell {i}: {t!r}" for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown"
+              for t in math_jupyterlab_would_typeset(markdown.render(cell.source))]
+    assert not found, (f"{path.name}: text JupyterLab would show as math (put it inside "
+                       f'<span class="{NO_MATH_CLASS}">):\n' + "\n".join(found))
+
+
+def test_the_math_check_tells_amounts_from_safe_text():
+    assert math_jupyterlab_would_typeset("<p>between $1 and $100</p>")
+    for safe in ("<p><strong>$2.50</strong> and <strong>$1.00</strong></p>", "<p>$2.50 only</p>",
+                 f'<div class="rs-cm {NO_MATH_CLASS}"><p>$2.50 and $1.00</p></div>',
+                 '<script type="application/json">{"a": "$1 $2"}</script>', "<p>$$ E = e c $$</p>"):
+        assert not math_jupyterlab_would_typeset(safe), safe

@@ -37,7 +37,7 @@ def test_no_stored_html_can_submit_or_navigate(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_stored_quiz_carries_the_run_notice(path):
-    quizzes = [h for h in _html_outputs(path) if 'class="rs-quiz"' in h]
+    quizzes = [h for h in _html_outputs(path) if 'data-rs-quiz=' in h]
     for html in quizzes:
         assert f'<p class="rs-run-notice rs-search-skip">{RUN_NOTICE}</p>' in html, path.name
         assert "<button" not in html and html.count("<fieldset disabled>") == html.count("<fieldset")

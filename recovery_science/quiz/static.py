@@ -19,6 +19,7 @@ from typing import Any
 
 from ..bib import format_reference
 from ..language import plain_avoid
+from ..outputs import NO_MATH_CLASS
 from .order import arrange, bank_version
 from .schema import Bank, Question
 from .types import question_type
@@ -123,7 +124,8 @@ def render_html(bank: Bank) -> str:
     body = "\n".join(_question_html(bank, i, q) for i, q in enumerate(qs, start=1))
     return "\n".join(
         [
-            f'<div class="rs-quiz" id="rsq-{bank.id}" data-rs-quiz="{bank.id}" data-rs-version="{version}">',
+            f'<div class="rs-quiz {NO_MATH_CLASS}" id="rsq-{bank.id}" data-rs-quiz="{bank.id}" '
+            f'data-rs-version="{version}">',
             '<div class="rs-quiz-head">',
             f'<p class="rs-quiz-title">{rich(bank.title)}</p>',
             f'<p class="rs-run-notice rs-search-skip">{RUN_NOTICE}</p>',
