@@ -26,9 +26,9 @@ build, notebooks, pages, tests; after ``--``, arguments for pytest in the tests 
   gzip-compressed, opened in Debian's Chromium through Playwright as a phone (390x844, touch) with
   Lighthouse's mobile throttling applied (150 ms round trip, 1.6 Mbit/s down, CPU 4x slower), cold
   cache, ``RS_READY_RUNS`` times (default 5); prints the median first contentful paint
-  (PerformanceObserver "paint"), DOMContentLoaded, the moment every quiz and tool on the page is
-  interactive (READY_JS: every "run this cell" notice gone, inputs enabled, class rs-ready), and
-  ready minus first paint (negative: usable before the first paint).
+  (PerformanceObserver "paint"), DOMContentLoaded, the moment the page's last quiz or tool, jumped
+  to at DOMContentLoaded, is interactive (READY_JS: its "run this cell" notice gone, its inputs
+  enabled, class rs-ready), and ready minus first paint (negative: usable before the first paint).
   ``RS_BOOK_HTML`` as above; ``RS_READY_PAGES`` picks pages.
 
 Each timed row ends with the 1-minute load average when it was taken (the machine may be shared:
@@ -274,14 +274,19 @@ def lighthouse(html_dir: Path, reports: Path) -> None:
         server.server_close()
 
 
-# Installed before any page script (Playwright's add_init_script): records the first contentful
-# paint, DOMContentLoaded, the colour theme set at the first animation frame (before the first
-# paint), and the first moment at which every quiz and tool on the page is interactive, as
-# quiz.js, emax.js and the other tools' scripts leave them: no "run this cell" notice
-# (.rs-run-notice) left, no disabled fieldset or slider, every quiz and Emax box marked rs-ready.
+# Installed before any page script (Playwright's add_init_script), the readiness probe records,
+# from navigation start: the first contentful paint, DOMContentLoaded, the colour theme set at the
+# first animation frame (before the first paint), and how soon a student can use a quiz or tool. At
+# DOMContentLoaded (the earliest moment the whole page is there) it jumps to the page's last quiz or
+# tool, as a student tapping "Check your understanding" in the contents would, and records the
+# first moment that one is interactive as quiz.js, emax.js and the other tools' scripts leave it:
+# marked rs-ready, no "run this cell" notice (.rs-run-notice), no disabled fieldset, slider or
+# select left in it. On a phone the controls of a section far down are put in place only when it
+# comes near the screen (quiz.js, whenReady), so "every tool on the page" would wait for a scroll
+# that a student makes; the one they jump to is what they wait for.
 # Shared with tests/test_first_paint.py, which asserts the outcome, not times.
 READY_JS = """(() => {
-  const rs = window.__rsTiming = {fcp: null, dcl: null, ready: null, firstFrameTheme: null, widgets: 0};
+  const rs = window.__rsTiming = {fcp: null, dcl: null, ready: null, firstFrameTheme: null, widgets: 0, target: null};
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') rs.fcp = e.startTime;
@@ -290,21 +295,26 @@ READY_JS = """(() => {
   requestAnimationFrame(() => {
     rs.firstFrameTheme = document.documentElement ? document.documentElement.dataset.theme || null : null;
   });
-  document.addEventListener('DOMContentLoaded', () => { rs.dcl = performance.now(); });
-  const usable = () => {
-    if (document.readyState === 'loading' || !document.querySelector('.rs-ready')) return false;
-    if (document.querySelector('.rs-run-notice, fieldset[disabled], input[type=range]:disabled')) return false;
-    for (const w of document.querySelectorAll('.rs-quiz, .rs-emax')) {
-      if (!w.classList.contains('rs-ready')) return false;
-    }
-    rs.widgets = document.querySelectorAll('.rs-ready').length;
-    return true;
-  };
+  let target = null;
+  const usable = () => target && target.classList.contains('rs-ready') &&
+    !target.querySelector('.rs-run-notice, fieldset[disabled], input:disabled, select:disabled');
   const observer = new MutationObserver(() => {
-    if (rs.ready === null && usable()) { rs.ready = performance.now(); observer.disconnect(); }
+    if (rs.ready === null && usable()) {
+      rs.ready = performance.now();
+      rs.widgets = document.querySelectorAll('.rs-ready').length;
+      observer.disconnect();
+    }
   });
-  observer.observe(document, {subtree: true, childList: true, attributes: true,
-                              attributeFilter: ['class', 'disabled']});
+  document.addEventListener('DOMContentLoaded', () => {
+    rs.dcl = performance.now();
+    const all = document.querySelectorAll('.rs-quiz, .rs-emax, .rs-cows, .rs-cm');
+    target = all[all.length - 1] || null;
+    if (!target) return;
+    rs.target = target.id || target.className;
+    target.scrollIntoView({block: 'start'});
+    observer.observe(document, {subtree: true, childList: true, attributes: true,
+                                attributeFilter: ['class', 'disabled']});
+  });
 })();"""
 
 # Lighthouse 12's mobile throttling (constants.throttling.mobileSlow4G, as DevTools applies it)

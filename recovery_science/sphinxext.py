@@ -325,6 +325,7 @@ def _rewrite_pages(app, exception) -> None:
         new = fast_head(new, options_js, problems, basic_css=only_basic, own=own)
         new = theme_after_paint(new)
         new = size_figures(new, page)
+        new = defer_controls(new)
         if new != text:
             page.write_text(new, encoding="utf-8")
     for icon in sorted(missing):
@@ -590,6 +591,56 @@ def theme_after_paint(html: str) -> str:
     return new[:at] + f"<script>{AFTER_PAINT_JS}</script>\n" + new[at:]
 
 
+# -- Controls put in place section by section ----------------------------------------------------
+#
+# Chromium's form scan (autofill) asks of every input, select and textarea on a page whether it can
+# take focus, which lays out the section around it even while content-visibility skips that section
+# (quiz.css): with the quiz's and the tools' controls in the page, a phone laid out most of a module
+# page in one long task as it loaded (about 400 ms at 4x CPU slowdown on Module 2), and again
+# whenever controls were added. In the built book, each control inside a quiz or tool
+# (TOOL_ROOTS) is held in a ``<template class="rs-control">``, inert until quiz.js puts the controls
+# of a section in place (RecoveryQuiz.whenReady): at once on a wide screen or on and near the
+# screen, otherwise when the section comes near the screen, is laid out in idle time, or is printed.
+# The notebooks keep their controls (an unrun notebook in JupyterLab shows them, disabled).
+TOOL_ROOTS = ("rs-quiz", "rs-cows", "rs-cm", "rs-emax")
+CONTROL_TEMPLATE = '<template class="rs-control">'
+_TOOL_ROOT = re.compile(r"<div class=\"(?:%s)(?:\s[^\"]*)?\"" % "|".join(TOOL_ROOTS))
+_DIV_OR_SCRIPT = re.compile(r"<div\b|</div>|<script\b.*?</script>", re.S)
+_CONTROL = re.compile(r"<template class=\"rs-control\">.*?</template>|<input\b[^>]*>|<select\b.*?</select>"
+                      r"|<textarea\b.*?</textarea>", re.S)
+
+
+def _element_end(html: str, start: int) -> int:
+    """The end of the ``<div>`` that opens at ``start`` (its divs balanced; scripts skipped)."""
+    depth = 0
+    for m in _DIV_OR_SCRIPT.finditer(html, start):
+        if m.group().startswith("<div"):
+            depth += 1
+        elif m.group() == "</div>":
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    return len(html)
+
+
+def _hold(m: re.Match) -> str:
+    control = m.group()
+    return control if control.startswith(CONTROL_TEMPLATE) else f"{CONTROL_TEMPLATE}{control}</template>"
+
+
+def defer_controls(html: str) -> str:
+    """``html`` with every control inside a quiz or tool held in a template (see above)."""
+    out, at = [], 0
+    for m in _TOOL_ROOT.finditer(html):
+        if m.start() < at:  # a root inside one already done
+            continue
+        end = _element_end(html, m.start())
+        out.append(html[at:m.start()])
+        out.append(_CONTROL.sub(_hold, html[m.start():end]))
+        at = end
+    return "".join(out) + html[at:] if out else html
+
+
 # The theme's stylesheet (render-blocking, 66 KiB gzip) carries a ``.fa-NAME:before{content:...}``
 # rule for every Font Awesome icon, about 20 KiB gzip; the icons are inline SVG now
 # (:func:`inline_icons`) and no page loads the icon font. Those rules, and nothing else, are dropped.
@@ -688,7 +739,9 @@ def purge_css(outdir: Path, node_modules: Path) -> None:
 #   without quiz.js on the page, it runs on load as before);
 # - every size is read before any tab stop is written, and a tab stop (the tabindex attribute) is
 #   written only if it changes (the theme runs the same pass again when the window is resized or the page changes,
-#   for instance when a quiz shows its feedback).
+#   for instance when a quiz shows its feedback); an element in a section that is still skipped
+#   (RecoveryQuiz.inSkippedSection: one whose quiz or tool waits until it comes near the screen) is
+#   left until the pass runs again, which it does when that section's quiz or tool starts.
 _TAB_STOPS_FIRST_PASS = re.compile(
     r'"complete"===document\.readyState\?(?P<f>[\w$]+)\(\):window\.addEventListener\("load",(?P=f)\)')
 _TAB_STOPS_EACH = re.compile(
@@ -700,7 +753,7 @@ def patch_theme_js(js: str) -> tuple[str, list[str]]:
     """The theme's script with its tab-stop pass split from the page load (see above), and the
     names of the replacements that did not match exactly once (the script is then unchanged).
     A script patched already (a rebuild that did not copy the theme's file again) is returned as it is."""
-    if "window.RecoveryQuiz.afterLayout" in js and "a.rsStops" in js:
+    if "window.RecoveryQuiz.afterLayout" in js and "inSkippedSection" in js:
         return js, []
     misses = [name for name, rx in (("the first tab-stop pass", _TAB_STOPS_FIRST_PASS),
                                     ("the tab-stop loop", _TAB_STOPS_EACH)) if len(rx.findall(js)) != 1]
@@ -712,8 +765,9 @@ def patch_theme_js(js: str) -> tuple[str, list[str]]:
         js)
     js = _TAB_STOPS_EACH.sub(
         lambda m: ('.forEach((e,i,a)=>{a.rsStops||(a.rsStops=Array.prototype.map.call(a,x=>'
+                   'window.RecoveryQuiz&&window.RecoveryQuiz.inSkippedSection(x)?null:'
                    'x.scrollWidth>x.clientWidth||x.scrollHeight>x.clientHeight?0:-1));'
-                   'e.getAttribute("tabindex")!==String(a.rsStops[i])&&(e.tabIndex=a.rsStops[i])})'),
+                   'a.rsStops[i]!==null&&e.getAttribute("tabindex")!==String(a.rsStops[i])&&(e.tabIndex=a.rsStops[i])})'),
         js)
     return js, []
 

@@ -148,10 +148,31 @@ def goto(page, base: str, rel: str, wait_until: str = "load"):
     return response
 
 
+TOOL_BOXES = ".rs-quiz, .rs-emax, .rs-cows, .rs-cm"
+
+
+def reach(page, selector: str):
+    """Scroll a quiz or tool into view as a reader would reach it, and wait until its script has
+    started it (class rs-ready). On a phone the controls of a section far down are put in place only
+    when it comes near the screen (quiz.js, whenReady). The browser's own scrollIntoView: Playwright's
+    scroll_into_view_if_needed measures an element in a section content-visibility skips as
+    having no box and scrolls to the wrong place."""
+    page.locator(selector).evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.locator(f"{selector}.rs-ready").wait_for(state="attached")
+    return page.locator(selector)
+
+
+def reach_all(page) -> None:
+    """Reach every quiz and tool on the page in turn (:func:`reach`), as a reader scrolling through."""
+    for i in range(page.locator(TOOL_BOXES).count()):
+        box = page.locator(TOOL_BOXES).nth(i)
+        box.evaluate("el => el.scrollIntoView({block: 'start'})")
+        box.and_(page.locator(".rs-ready")).wait_for(state="attached")
+
+
 def wait_for_quiz(page, bank: str):
-    """The quiz container, once quiz.js has started it (it adds the class rs-ready)."""
-    page.locator(f"#rsq-{bank}.rs-ready").wait_for(state="attached")
-    return page.locator(f"#rsq-{bank}")
+    """The quiz container, reached (:func:`reach`) and started by quiz.js."""
+    return reach(page, f"#rsq-{bank}")
 
 
 def form(page, bank: str, qid: str):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browserutil import QUIZ_PAGES, goto
+from browserutil import QUIZ_PAGES, goto, reach_all
 
 from recovery_science import sphinxext
 
@@ -122,6 +122,7 @@ def test_every_rule_a_page_uses_survives_the_purge(browser, book_server, whole_c
         page = context.new_page()
         page.set_default_timeout(20_000)
         goto(page, book_server, rel)
+        reach_all(page)
         page.wait_for_function(SETTLED_JS)
         if rel.startswith("search.html"):
             page.wait_for_selector("#search-results li")
@@ -136,11 +137,20 @@ def test_every_rule_a_page_uses_survives_the_purge(browser, book_server, whole_c
 
 def test_scrollable_blocks_get_a_tab_stop_once_laid_out(browser, book_server):
     """The theme's tab stops (a keyboard user can scroll a wide table or code block) still come,
-    after quiz.js has laid out the sections (patch_theme_js), on a phone where they were skipped."""
+    after quiz.js has laid out the sections (patch_theme_js), on a phone where they were skipped:
+    first in the sections laid out in idle time, leaving those whose quiz or tool waits for a reader
+    (reading their sizes would lay them out), then in those too once reached."""
     context = browser.new_context(**PHONE)
     try:
         page = context.new_page()
         goto(page, book_server, MODULE_2)
+        waiting = ".bd-article > section > section:not(.rs-laid-out)"
+        page.wait_for_function(f"() => Array.from(document.querySelectorAll('.rs-laid-out :is({SCROLLABLE})'))"
+                               ".every(el => el.hasAttribute('tabindex'))")
+        left = page.evaluate(f"() => Array.from(document.querySelectorAll('{waiting} :is({SCROLLABLE})'))"
+                             ".map(el => el.hasAttribute('tabindex'))")
+        assert left and not any(left), "the first pass read sizes in a section still skipped"
+        reach_all(page)
         page.wait_for_function(SETTLED_JS)
         page.wait_for_function(f"() => Array.from(document.querySelectorAll('{SCROLLABLE}'))"
                                ".every(el => el.hasAttribute('tabindex'))")
@@ -160,7 +170,7 @@ def test_the_theme_script_patch_applies_once_and_says_when_it_cannot(book_html):
     original = installed.read_text(encoding="utf-8")
     patched, misses = sphinxext.patch_theme_js(original)
     assert misses == [] and patched != original
-    assert "RecoveryQuiz.afterLayout" in patched and "rsStops" in patched
+    assert "RecoveryQuiz.afterLayout" in patched and "rsStops" in patched and "inSkippedSection" in patched
     assert sphinxext.patch_theme_js(patched) == (patched, [])  # a rebuild leaves it as it is
     built = (Path(book_html) / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text(encoding="utf-8")
     assert built == patched

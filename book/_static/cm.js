@@ -416,39 +416,53 @@
     }
   }
 
+  // quiz.js (loaded first) puts the controls of a box's section in place, then starts it, when the
+  // section is near the screen or laid out (RecoveryQuiz.whenReady); without quiz.js, at once.
+  function whenReady(box, f) {
+    if (window.RecoveryQuiz) return window.RecoveryQuiz.whenReady(box, f);
+    Array.prototype.forEach.call(box.querySelectorAll("template.rs-control"), function (t) {
+      t.parentNode.replaceChild(t.content, t);
+    });
+    return f();
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".rs-cm"), function (box) {
       if (box.__rsCm) return;
       box.__rsCm = true;
-      var params = JSON.parse(box.getAttribute("data-rs-cm"));
-      // The stored HTML says "run this cell" and disables the controls (an unrun notebook in
-      // JupyterLab shows it without this script); here they work, so drop both.
-      Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
-        notice.parentNode.removeChild(notice);
-      });
-      function redraw() { draw(box, params); }
-      Array.prototype.forEach.call(box.querySelectorAll("input, textarea, button"), function (el) {
-        el.disabled = false;
-        if (el.tagName === "BUTTON") return;
-        el.addEventListener(el.type === "checkbox" ? "change" : "input", redraw);
-      });
-      q(box, "simulate").addEventListener("click", function () {
-        var seed = numberInput(box, "seed");
-        if (!(seed >= 0 && seed <= UINT32)) {
-          showError(box, "The seed must be a whole number from 0 to 4294967295.");
-          return;
-        }
-        q(box, "sequence").value = simulateResults(seed, sliderValue(box, "visits"), sliderValue(box, "p_negative"),
-          sliderValue(box, "p_missed")).join(" ");
-        redraw();
-      });
-      q(box, "example").addEventListener("click", function () {
-        q(box, "sequence").value = params.default_sequence;
-        redraw();
-      });
-      box.classList.add("rs-ready");
+      whenReady(box, function () { setUp(box); });
+    });
+  }
+
+  function setUp(box) {
+    var params = JSON.parse(box.getAttribute("data-rs-cm"));
+    // The stored HTML says "run this cell" and disables the controls (an unrun notebook in
+    // JupyterLab shows it without this script); here they work, so drop both.
+    Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
+      notice.parentNode.removeChild(notice);
+    });
+    function redraw() { draw(box, params); }
+    Array.prototype.forEach.call(box.querySelectorAll("input, textarea, button"), function (el) {
+      el.disabled = false;
+      if (el.tagName === "BUTTON") return;
+      el.addEventListener(el.type === "checkbox" ? "change" : "input", redraw);
+    });
+    q(box, "simulate").addEventListener("click", function () {
+      var seed = numberInput(box, "seed");
+      if (!(seed >= 0 && seed <= UINT32)) {
+        showError(box, "The seed must be a whole number from 0 to 4294967295.");
+        return;
+      }
+      q(box, "sequence").value = simulateResults(seed, sliderValue(box, "visits"), sliderValue(box, "p_negative"),
+        sliderValue(box, "p_missed")).join(" ");
       redraw();
     });
+    q(box, "example").addEventListener("click", function () {
+      q(box, "sequence").value = params.default_sequence;
+      redraw();
+    });
+    box.classList.add("rs-ready");
+    redraw();
   }
 
   function start() {

@@ -234,30 +234,44 @@
     box.classList.add("rs-cows-checked");
   }
 
+  // quiz.js (loaded first) puts the controls of a box's section in place, then starts it, when the
+  // section is near the screen or laid out (RecoveryQuiz.whenReady); without quiz.js, at once.
+  function whenReady(box, f) {
+    if (window.RecoveryQuiz) return window.RecoveryQuiz.whenReady(box, f);
+    Array.prototype.forEach.call(box.querySelectorAll("template.rs-control"), function (t) {
+      t.parentNode.replaceChild(t.content, t);
+    });
+    return f();
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".rs-cows"), function (box) {
       if (box.__rsCows) return;
       box.__rsCows = true;
-      var data = JSON.parse(box.getAttribute("data-rs-cows"));
-      var scale = data.scale, vig = data.vignette;
-      // The stored HTML says "run this cell" and disables the controls (an unrun notebook in
-      // JupyterLab shows it without this script); here they work, so drop both.
-      Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
-        notice.parentNode.removeChild(notice);
-      });
-      Array.prototype.forEach.call(box.querySelectorAll(".rs-cows-input"), function (input) {
-        input.disabled = false;
-        input.addEventListener("input", function () { update(box, scale); });
-        input.addEventListener("change", function () { update(box, scale); });
-      });
-      var button = box.querySelector("button.rs-cows-check");
-      if (button && vig) {
-        button.disabled = false;
-        button.addEventListener("click", function () { showFeedback(box, scale, vig); });
-      }
-      box.classList.add("rs-ready");
-      update(box, scale);
+      whenReady(box, function () { setUp(box); });
     });
+  }
+
+  function setUp(box) {
+    var data = JSON.parse(box.getAttribute("data-rs-cows"));
+    var scale = data.scale, vig = data.vignette;
+    // The stored HTML says "run this cell" and disables the controls (an unrun notebook in
+    // JupyterLab shows it without this script); here they work, so drop both.
+    Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
+      notice.parentNode.removeChild(notice);
+    });
+    Array.prototype.forEach.call(box.querySelectorAll(".rs-cows-input"), function (input) {
+      input.disabled = false;
+      input.addEventListener("input", function () { update(box, scale); });
+      input.addEventListener("change", function () { update(box, scale); });
+    });
+    var button = box.querySelector("button.rs-cows-check");
+    if (button && vig) {
+      button.disabled = false;
+      button.addEventListener("click", function () { showFeedback(box, scale, vig); });
+    }
+    box.classList.add("rs-ready");
+    update(box, scale);
   }
 
   function start() {

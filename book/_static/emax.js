@@ -167,23 +167,37 @@
     box.querySelector(".rs-emax-ontop-summary").textContent = onTopSummary(m, eff, level, ratio);
   }
 
+  // quiz.js (loaded first) puts the controls of a box's section in place, then starts it, when the
+  // section is near the screen or laid out (RecoveryQuiz.whenReady); without quiz.js, at once.
+  function whenReady(box, f) {
+    if (window.RecoveryQuiz) return window.RecoveryQuiz.whenReady(box, f);
+    Array.prototype.forEach.call(box.querySelectorAll("template.rs-control"), function (t) {
+      t.parentNode.replaceChild(t.content, t);
+    });
+    return f();
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".rs-emax"), function (box) {
       if (box.__rsEmax) return;
       box.__rsEmax = true;
-      var params = JSON.parse(box.getAttribute("data-rs-emax"));
-      // The stored HTML says "run this cell" and disables the sliders (an unrun notebook in
-      // JupyterLab shows it without this script); here the sliders work, so drop both.
-      Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
-        notice.parentNode.removeChild(notice);
-      });
-      Array.prototype.forEach.call(box.querySelectorAll("input[type=range]"), function (input) {
-        input.disabled = false;
-        input.addEventListener("input", function () { draw(box, params); });
-      });
-      box.classList.add("rs-ready");
-      draw(box, params);
+      whenReady(box, function () { setUp(box); });
     });
+  }
+
+  function setUp(box) {
+    var params = JSON.parse(box.getAttribute("data-rs-emax"));
+    // The stored HTML says "run this cell" and disables the sliders (an unrun notebook in
+    // JupyterLab shows it without this script); here the sliders work, so drop both.
+    Array.prototype.forEach.call(box.querySelectorAll(".rs-run-notice"), function (notice) {
+      notice.parentNode.removeChild(notice);
+    });
+    Array.prototype.forEach.call(box.querySelectorAll("input[type=range]"), function (input) {
+      input.disabled = false;
+      input.addEventListener("input", function () { draw(box, params); });
+    });
+    box.classList.add("rs-ready");
+    draw(box, params);
   }
 
   function start() {

@@ -677,17 +677,17 @@
 
   function init() {
     var storage = openStorage();
-    var quizzes = [];
     Array.prototype.forEach.call(document.querySelectorAll(".rs-quiz"), function (node) {
-      if (node.__rsQuiz) return;
-      try {
-        node.__rsQuiz = new Quiz(node, storage);
-        quizzes.push(node.__rsQuiz);
-      } catch (e) {
-        if (window.console) console.warn("Recovery Science quiz could not start:", e);
-      }
+      if (node.__rsQuiz !== undefined) return;
+      node.__rsQuiz = null;
+      whenReady(node, function () {
+        try {
+          node.__rsQuiz = new Quiz(node, storage);
+        } catch (e) {
+          if (window.console) console.warn("Recovery Science quiz could not start:", e);
+        }
+      });
     });
-    return quizzes;
   }
 
   // Fast on a phone (issue 13; quiz.css): while a page loads, its sections off screen are not laid
@@ -714,7 +714,10 @@
     else waiting.push(f);
   }
   function layOutSections() {
-    var rest = Array.prototype.slice.call(document.querySelectorAll(".bd-article > section > section"));
+    // sections whose quiz or tool waits for them stay until they come near the screen (whenReady)
+    var rest = Array.prototype.filter.call(document.querySelectorAll(SECTION), function (section) {
+      return !(section.__rsWaiting && section.__rsWaiting.length);
+    });
     function next(deadline) {
       var section;
       do {
@@ -722,6 +725,7 @@
         if (!section) {
           laidOut = true;
           waiting.splice(0).forEach(idle);
+          window.setTimeout(releaseRest, REST_AFTER);
           return;
         }
         section.classList.add("rs-laid-out");
@@ -733,7 +737,78 @@
   }
 
 
+  // Controls put in place section by section (issue 13). Chromium's form scan asks of every input,
+  // select and textarea whether it can take focus, which lays out the section around it even while
+  // content-visibility skips that section: with the quiz's and the tools' controls in the page, a
+  // phone laid out most of a module page in one long task as it loaded. In the book each of those
+  // controls is held in a <template class="rs-control"> (recovery_science.sphinxext,
+  // defer_controls). whenReady(node, f) puts the controls of node's section in place and then runs
+  // f (the quiz or tool starting): at once where the section is not skipped (a wide screen, or a
+  // section on or near the screen), otherwise when it comes near the screen, before the page is
+  // printed, or a few seconds after the idle pass above (releaseRest), which leaves such a section
+  // alone: laying it out means laying out and starting its quiz or tool, one long task. The scripts
+  // of the tools call it too.
+  // inSkippedSection(el) says whether el's section is still skipped, so that the theme's tab-stop
+  // pass (recovery_science.sphinxext, patch_theme_js) does not lay it out by reading its sizes.
+  var SECTION = ".bd-article > section > section";
+  var watcher = null;
+  function materialize(scope) {
+    Array.prototype.forEach.call(scope.querySelectorAll("template.rs-control"), function (t) {
+      t.parentNode.replaceChild(t.content, t);
+    });
+  }
+  function release(section) {
+    if (section.__rsReady) return;
+    section.__rsReady = true;
+    section.classList.add("rs-laid-out");
+    if (watcher) watcher.unobserve(section);
+    materialize(section);
+    (section.__rsWaiting || []).splice(0).forEach(function (f) { f(); });
+  }
+  function skipped(section) {
+    if (section.__rsReady || !window.IntersectionObserver ||
+        window.getComputedStyle(section).contentVisibility !== "auto") return false;
+    var box = section.getBoundingClientRect(), h = window.innerHeight;
+    return box.top > 1.5 * h || box.bottom < -0.5 * h;
+  }
+  function inSkippedSection(el) {
+    var section = el.closest(SECTION);
+    return !!section && !section.__rsReady && !section.classList.contains("rs-laid-out") &&
+      window.getComputedStyle(section).contentVisibility === "auto";
+  }
+  function whenReady(node, f) {
+    var section = node.closest ? node.closest(SECTION) : null;
+    if (!section || !skipped(section)) {
+      if (section) release(section);
+      else materialize(node);
+      f();
+      return;
+    }
+    (section.__rsWaiting = section.__rsWaiting || []).push(f);
+    watcher = watcher || new window.IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) { if (entry.isIntersecting) release(entry.target); });
+    }, {rootMargin: "50% 0px"});
+    watcher.observe(section);
+  }
+  function releaseAll() {
+    Array.prototype.forEach.call(document.querySelectorAll(SECTION), release);
+  }
+  // A reader who moves by form controls (a screen reader's list of them) or by Tab should find
+  // every quiz and tool without scrolling to it first: a few seconds after the idle pass, the
+  // sections still waiting are put in place too, one per idle period.
+  var REST_AFTER = 3000;
+  function releaseRest() {
+    var section = Array.prototype.filter.call(document.querySelectorAll(SECTION), function (s) {
+      return !s.__rsReady && s.__rsWaiting && s.__rsWaiting.length;
+    })[0];
+    if (section) {
+      release(section);
+      idle(releaseRest);
+    }
+  }
+
   function start() {
+    window.addEventListener("beforeprint", releaseAll);
     if (document.readyState === "loading") {
       document.addEventListener("DOMContentLoaded", init);
     } else {
@@ -755,6 +830,8 @@
     TYPES: TYPES,
     INPUTS: INPUTS,
     afterLayout: afterLayout,
+    whenReady: whenReady,
+    inSkippedSection: inSkippedSection,
     grade: grade,
     parseNumber: parseNumber,
     trimVerdict: trimVerdict,
