@@ -27,7 +27,7 @@ build, notebooks, pages, tests; after ``--``, arguments for pytest in the tests 
   Lighthouse's mobile throttling applied (150 ms round trip, 1.6 Mbit/s down, CPU 4x slower), cold
   cache, ``RS_READY_RUNS`` times (default 5); prints the median first contentful paint
   (PerformanceObserver "paint"), DOMContentLoaded, the moment the page's last quiz or tool, jumped
-  to at DOMContentLoaded, is interactive (READY_JS: its "run this cell" notice gone, its inputs
+  to as soon as the page is parsed, is interactive (READY_JS: its "run this cell" notice gone, its inputs
   enabled, class rs-ready), and ready minus first paint (negative: usable before the first paint).
   ``RS_BOOK_HTML`` as above; ``RS_READY_PAGES`` picks pages.
 
@@ -276,15 +276,15 @@ def lighthouse(html_dir: Path, reports: Path) -> None:
 
 # Installed before any page script (Playwright's add_init_script), the readiness probe records,
 # from navigation start: the first contentful paint, DOMContentLoaded, the colour theme set at the
-# first animation frame (before the first paint), and how soon a student can use a quiz or tool. At
-# DOMContentLoaded (the earliest moment the whole page is there) it jumps to the page's last quiz or
-# tool, as a student tapping "Check your understanding" in the contents would, and records the
-# first moment that one is interactive as quiz.js, emax.js and the other tools' scripts leave it:
-# marked rs-ready, no "run this cell" notice (.rs-run-notice), no disabled fieldset, slider or
-# select left in it. On a phone the controls of a section far down are put in place only when it
-# comes near the screen (quiz.js, whenReady), so "every tool on the page" would wait for a scroll
-# that a student makes; the one they jump to is what they wait for.
-# Shared with tests/test_first_paint.py, which asserts the outcome, not times.
+# first animation frame (before the first paint), and how soon a student can use a quiz or tool. As
+# soon as the page is parsed (readyState "interactive": the whole page is there, its deferred
+# scripts not yet run) it jumps to the page's last quiz or tool, as a student tapping "Check your
+# understanding" in the contents would, and records the first moment that one is interactive as
+# quiz.js, emax.js and the other tools' scripts leave it: marked rs-ready, no "run this cell" notice
+# (.rs-run-notice), no disabled fieldset, slider or select left in it. On a phone the controls of a
+# section far down are put in place only when it comes near the screen (quiz.js, whenReady), so
+# "every tool on the page" would wait for a scroll that a student makes; the one they jump to is
+# what they wait for. Shared with tests/test_first_paint.py, which asserts the outcome, not times.
 READY_JS = """(() => {
   const rs = window.__rsTiming = {fcp: null, dcl: null, ready: null, firstFrameTheme: null, widgets: 0, target: null};
   try {
@@ -305,8 +305,10 @@ READY_JS = """(() => {
       observer.disconnect();
     }
   });
-  document.addEventListener('DOMContentLoaded', () => {
-    rs.dcl = performance.now();
+  document.addEventListener('DOMContentLoaded', () => { rs.dcl = performance.now(); });
+  // the page is parsed (readyState "interactive"): before the deferred scripts run, DOMContentLoaded after them
+  document.addEventListener('readystatechange', () => {
+    if (document.readyState !== 'interactive') return;
     const all = document.querySelectorAll('.rs-quiz, .rs-emax, .rs-cows, .rs-cm');
     target = all[all.length - 1] || null;
     if (!target) return;

@@ -600,13 +600,14 @@ def theme_after_paint(html: str) -> str:
 # whenever controls were added. In the built book, each control inside a quiz or tool
 # (TOOL_ROOTS) is held in a ``<template class="rs-control">``, inert until quiz.js puts the controls
 # of a section in place (RecoveryQuiz.whenReady): at once on a wide screen or on and near the
-# screen, otherwise when the section comes near the screen, is laid out in idle time, or is printed.
+# screen, otherwise when the section comes near the screen, before printing, or a few seconds after
+# the rest of the page has been laid out in idle time.
 # The notebooks keep their controls (an unrun notebook in JupyterLab shows them, disabled).
 TOOL_ROOTS = ("rs-quiz", "rs-cows", "rs-cm", "rs-emax")
 CONTROL_TEMPLATE = '<template class="rs-control">'
 _TOOL_ROOT = re.compile(r"<div class=\"(?:%s)(?:\s[^\"]*)?\"" % "|".join(TOOL_ROOTS))
 _DIV_OR_SCRIPT = re.compile(r"<div\b|</div>|<script\b.*?</script>", re.S)
-_CONTROL = re.compile(r"<template class=\"rs-control\">.*?</template>|<input\b[^>]*>|<select\b.*?</select>"
+_CONTROL = re.compile(re.escape(CONTROL_TEMPLATE) + r".*?</template>|<input\b[^>]*>|<select\b.*?</select>"
                       r"|<textarea\b.*?</textarea>", re.S)
 
 

@@ -751,6 +751,7 @@
   // inSkippedSection(el) says whether el's section is still skipped, so that the theme's tab-stop
   // pass (recovery_science.sphinxext, patch_theme_js) does not lay it out by reading its sizes.
   var SECTION = ".bd-article > section > section";
+  var NEAR = 0.5;  // "near the screen": within half a screen's height of it
   var watcher = null;
   function materialize(scope) {
     Array.prototype.forEach.call(scope.querySelectorAll("template.rs-control"), function (t) {
@@ -766,19 +767,20 @@
     (section.__rsWaiting || []).splice(0).forEach(function (f) { f(); });
   }
   function skipped(section) {
-    if (section.__rsReady || !window.IntersectionObserver ||
-        window.getComputedStyle(section).contentVisibility !== "auto") return false;
-    var box = section.getBoundingClientRect(), h = window.innerHeight;
-    return box.top > 1.5 * h || box.bottom < -0.5 * h;
+    return !section.__rsReady && !section.classList.contains("rs-laid-out") &&
+      window.getComputedStyle(section).contentVisibility === "auto";
   }
   function inSkippedSection(el) {
     var section = el.closest(SECTION);
-    return !!section && !section.__rsReady && !section.classList.contains("rs-laid-out") &&
-      window.getComputedStyle(section).contentVisibility === "auto";
+    return !!section && skipped(section);
+  }
+  function farOff(section) {
+    var box = section.getBoundingClientRect(), h = window.innerHeight;
+    return box.top > (1 + NEAR) * h || box.bottom < -NEAR * h;
   }
   function whenReady(node, f) {
     var section = node.closest ? node.closest(SECTION) : null;
-    if (!section || !skipped(section)) {
+    if (!section || !window.IntersectionObserver || !skipped(section) || !farOff(section)) {
       if (section) release(section);
       else materialize(node);
       f();
@@ -787,7 +789,7 @@
     (section.__rsWaiting = section.__rsWaiting || []).push(f);
     watcher = watcher || new window.IntersectionObserver(function (entries) {
       entries.forEach(function (entry) { if (entry.isIntersecting) release(entry.target); });
-    }, {rootMargin: "50% 0px"});
+    }, {rootMargin: NEAR * 100 + "% 0px"});
     watcher.observe(section);
   }
   function releaseAll() {
