@@ -30,6 +30,7 @@ import subprocess
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from docutils import nodes
@@ -603,7 +604,7 @@ def theme_after_paint(html: str) -> str:
 # screen, otherwise when the section comes near the screen, before printing, or a few seconds after
 # the rest of the page has been laid out in idle time.
 # The notebooks keep their controls (an unrun notebook in JupyterLab shows them, disabled).
-TOOL_ROOTS = ("rs-quiz", "rs-cows", "rs-cm", "rs-emax")
+TOOL_ROOTS = ("rs-quiz", *_TOOL_SCRIPTS.values())
 CONTROL_TEMPLATE = '<template class="rs-control">'
 _TOOL_ROOT = re.compile(r"<div class=\"(?:%s)(?:\s[^\"]*)?\"" % "|".join(TOOL_ROOTS))
 _DIV_OR_SCRIPT = re.compile(r"<div\b|</div>|<script\b.*?</script>", re.S)
@@ -702,23 +703,18 @@ process.stdin.on('end', async () => {
 
 def purge_css(outdir: Path, node_modules: Path) -> None:
     """Purge the stylesheets of :data:`PURGED_CSS` in a built book (see above), in place."""
-    node = shutil.which("node")
     static = outdir / "_static"
     files = sorted({str(f) for pattern in PURGED_CSS for f in static.glob(pattern) if f.is_file()})
-    if node is None or not files:
+    if not files:
         return
     content = [str(p) for p in outdir.rglob("*.html") if "_static" not in p.relative_to(outdir).parts]
     content += [str(p) for p in static.rglob("*.js")]
     request = {"content": content, "css": files, "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY}
-    proc = subprocess.run(
-        [node, "-e", PURGE_JS], input=json.dumps(request),
-        capture_output=True, text=True, env={"NODE_PATH": str(node_modules), "PATH": str(Path(node).parent)},
-        timeout=300,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"PurgeCSS failed: {proc.stderr[-2000:]}")
+    purged = _run_node(PURGE_JS, request, node_modules, "PurgeCSS", timeout=300)
+    if purged is None:
+        return
     whole = outdir.parent / WHOLE_CSS_DIR
-    for name, css in json.loads(proc.stdout).items():
+    for name, css in purged.items():
         path = Path(name)
         kept = whole / path.relative_to(static)
         kept.parent.mkdir(parents=True, exist_ok=True)
@@ -819,15 +815,21 @@ def _node_modules(app, package: str = "mathjax-full") -> Path | None:
 
 def mathjax_ssr(items: list[dict], node_modules: Path) -> dict | None:
     """``items`` ({"tex", "display"}) typeset by MathJax in Node: {"html": [...], "css": str}."""
+    return _run_node(MATHJAX_SSR_JS, items, node_modules, "MathJax in Node", timeout=120)
+
+
+def _run_node(script: str, payload: Any, node_modules: Path, what: str, timeout: int) -> Any:
+    """``script`` run in Node with ``payload`` as JSON on its standard input and the packages of
+    ``node_modules``; its standard output read as JSON. None without Node; a failure raises."""
     node = shutil.which("node")
     if node is None:
         return None
     proc = subprocess.run(
-        [node, "-e", MATHJAX_SSR_JS], input=json.dumps(items), capture_output=True, text=True,
-        env={"NODE_PATH": str(node_modules), "PATH": str(Path(node).parent)}, timeout=120,
+        [node, "-e", script], input=json.dumps(payload), capture_output=True, text=True,
+        env={"NODE_PATH": str(node_modules), "PATH": str(Path(node).parent)}, timeout=timeout,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"MathJax in Node failed: {proc.stderr[-2000:]}")
+        raise RuntimeError(f"{what} failed: {proc.stderr[-2000:]}")
     return json.loads(proc.stdout)
 
 

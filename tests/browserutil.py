@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from recovery_science.sphinxext import TOOL_ROOTS
+
 
 def _quiz_pages() -> dict[str, str]:
     """Bank id -> built page, for every module notebook that shows a quiz (``show_quiz("<id>")``)."""
@@ -148,7 +150,7 @@ def goto(page, base: str, rel: str, wait_until: str = "load"):
     return response
 
 
-TOOL_BOXES = ".rs-quiz, .rs-emax, .rs-cows, .rs-cm"
+TOOL_BOXES = ", ".join(f".{root}" for root in TOOL_ROOTS)
 
 
 def reach(page, selector: str):

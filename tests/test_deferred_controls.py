@@ -16,17 +16,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browserutil import goto, open_page, reach
+from browserutil import TOOL_BOXES, goto, open_page, reach
 from bs4 import BeautifulSoup
 
-from recovery_science.sphinxext import CONTROL_TEMPLATE, TOOL_ROOTS, defer_controls
+from recovery_science.sphinxext import CONTROL_TEMPLATE, defer_controls
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 MODULE_2 = "notebooks/02-withdrawal-management.html"
 CONTROLS = "input, select, textarea"
-TOOLS = ", ".join(f".{root}" for root in TOOL_ROOTS)
 
 
 def test_every_control_of_a_quiz_or_tool_is_held_in_a_template_and_nothing_else_changes():
@@ -61,7 +60,7 @@ def _stored_controls(nb_path: Path) -> int:
 def test_built_pages_hold_every_stored_control_in_a_template(book_html, nb_path):
     soup = BeautifulSoup((book_html / "notebooks" / f"{nb_path.stem}.html").read_text(encoding="utf-8"),
                          "html.parser")
-    bare = [str(c)[:80] for root in soup.select(TOOLS) for c in root.select(CONTROLS)
+    bare = [str(c)[:80] for root in soup.select(TOOL_BOXES) for c in root.select(CONTROLS)
             if c.find_parent("template") is None]
     assert not bare, bare
     held = soup.select("template.rs-control")
@@ -75,7 +74,7 @@ CONTROLS_IN_SKIPPED = """() => Array.from(document.querySelectorAll('.bd-article
     .reduce((n, s) => n + s.querySelectorAll('input, select, textarea').length, 0)"""
 
 
-ALL_READY = f"""() => Array.from(document.querySelectorAll('{TOOLS}'))
+ALL_READY = f"""() => Array.from(document.querySelectorAll('{TOOL_BOXES}'))
     .every((box) => box.classList.contains('rs-ready'))"""
 
 

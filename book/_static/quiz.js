@@ -716,7 +716,7 @@
   function layOutSections() {
     // sections whose quiz or tool waits for them stay until they come near the screen (whenReady)
     var rest = Array.prototype.filter.call(document.querySelectorAll(SECTION), function (section) {
-      return !(section.__rsWaiting && section.__rsWaiting.length);
+      return !waits(section);
     });
     function next(deadline) {
       var section;
@@ -766,6 +766,9 @@
     materialize(section);
     (section.__rsWaiting || []).splice(0).forEach(function (f) { f(); });
   }
+  function waits(section) {  // a quiz or tool in it waits for its controls
+    return !!(section.__rsWaiting && section.__rsWaiting.length);
+  }
   function skipped(section) {
     return !section.__rsReady && !section.classList.contains("rs-laid-out") &&
       window.getComputedStyle(section).contentVisibility === "auto";
@@ -800,9 +803,7 @@
   // sections still waiting are put in place too, one per idle period.
   var REST_AFTER = 3000;
   function releaseRest() {
-    var section = Array.prototype.filter.call(document.querySelectorAll(SECTION), function (s) {
-      return !s.__rsReady && s.__rsWaiting && s.__rsWaiting.length;
-    })[0];
+    var section = Array.prototype.filter.call(document.querySelectorAll(SECTION), waits)[0];
     if (section) {
       release(section);
       idle(releaseRest);
